@@ -1,0 +1,64 @@
+using Gateway.Sms;
+
+namespace Gateway.Configuration;
+
+public enum TlsMode { None, Starttls, Implicit }
+
+public enum PlaintextAuth { Never, Loopback, Always }
+
+/// <summary>One listening socket of the SMTP or POP3 server.</summary>
+public sealed record ListenerSettings(string Host, int Port, TlsMode Tls);
+
+/// <summary><c>gateway.mail.tls</c>: the PKCS#12 file used by every TLS listener.</summary>
+public sealed record TlsSettings(string Certificate, string Password)
+{
+    public bool Configured => Certificate.Length > 0;
+}
+
+/// <summary><c>gateway.mail</c>: the SMTP and POP3 side.</summary>
+/// <param name="Domain">SMS recipients are written <c>&lt;number&gt;@Domain</c>.</param>
+/// <param name="DefaultCountryCode">For numbers written without <c>+</c> or <c>00</c>.</param>
+public sealed record MailSettings(
+    string Domain,
+    string DefaultCountryCode,
+    IReadOnlyList<ListenerSettings> SmtpListen,
+    IReadOnlyList<ListenerSettings> Pop3Listen,
+    TlsSettings Tls,
+    PlaintextAuth AllowPlaintextAuth,
+    long MaxMessageSize)
+{
+    internal static MailSettings Read(ConfigReader r)
+    {
+        var domain = r.String("domain", "sms.example.net").Trim().ToLowerInvariant();
+        if (domain.Length == 0 || domain.Contains('@') || domain.Contains(' '))
+            r.Error("domain", $"\"{domain}\" is not a domain name");
+        var cc = r.String("default-country-code", "420").Trim().TrimStart('+');
+        if (!PhoneNumber.IsCountryCode(cc))
+            r.Error("default-country-code", $"\"{cc}\" is not a country calling code (1 to 3 digits, not starting with 0)");
+
+        var smtp = ReadListeners(r.Child("smtp"), 2525);
+        var pop3 = ReadListeners(r.Child("pop3"), 1100);
+        var tlsReader = r.Child("tls");
+        var tls = new TlsSettings(tlsReader.String("certificate", ""), tlsReader.String("password", ""));
+        if (!tls.Configured && smtp.Concat(pop3).Any(l => l.Tls != TlsMode.None))
+            tlsReader.Error("certificate", "is required when a listener has tls = starttls or implicit");
+        else if (tls.Configured && !File.Exists(tls.Certificate))
+            tlsReader.Error("certificate", $"file \"{tls.Certificate}\" does not exist");
+
+        return new MailSettings(domain, cc, smtp, pop3, tls,
+            r.Enum("allow-plaintext-auth", PlaintextAuth.Loopback),
+            r.Size("max-message-size", 256 * 1024, min: 1024));
+    }
+
+    private static IReadOnlyList<ListenerSettings> ReadListeners(ConfigReader r, int defaultPort)
+    {
+        if (!r.Has("listen"))
+        {
+            r.Consume("listen");
+            return new[] { new ListenerSettings("127.0.0.1", defaultPort, TlsMode.None) };
+        }
+        return r.Objects("listen")
+            .Select(l => new ListenerSettings(l.String("host", "127.0.0.1"), l.Port("port", defaultPort, allowZero: true), l.Enum("tls", TlsMode.None)))
+            .ToArray();
+    }
+}

@@ -1,0 +1,135 @@
+using Gateway.Sms;
+
+namespace Gateway.Configuration;
+
+public enum ModuleTransport { Serial, Tcp, Virtual }
+
+public enum ModuleSelection { LeastBusy, RoundRobin }
+
+/// <summary><c>gateway.sms-groups.&lt;name&gt;</c>: modules that share an operator or purpose.</summary>
+public sealed record SmsGroupSettings(string Name, ModuleSelection Selection)
+{
+    internal static SmsGroupSettings Read(string name, ConfigReader r) =>
+        new(name, r.Enum("selection", ModuleSelection.LeastBusy));
+}
+
+/// <summary>Sending limits of one SIM (its plan and the operator's pacing); 0 = no limit.</summary>
+public sealed record ModuleLimits(int PerDay, int PerMonth, TimeSpan MinInterval)
+{
+    public static readonly ModuleLimits None = new(0, 0, TimeSpan.Zero);
+}
+
+/// <summary>
+/// One GSM module, <c>gateway.modules.&lt;name&gt;</c>. It is driven by the node whose
+/// <c>node.name</c> equals <see cref="Node"/>; every node knows of it for routing.
+/// </summary>
+/// <param name="Number">The SIM's own number (required for <c>virtual</c>: it is the SIM in the virtual network).</param>
+/// <param name="Pin">SIM PIN, sent only if the modem asks for it; never logged.</param>
+public sealed record ModuleSettings(
+    string Name,
+    string Node,
+    string Group,
+    ModuleTransport Transport,
+    string Host,
+    int Port,
+    string Device,
+    int Baud,
+    string? Pin,
+    string? Number,
+    ModuleLimits Limits)
+{
+    /// <summary>A short description for logs, without the PIN.</summary>
+    public string Endpoint => Transport switch
+    {
+        ModuleTransport.Tcp => $"tcp://{Host}:{Port}",
+        ModuleTransport.Serial => $"serial:{Device}@{Baud}",
+        _ => $"virtual:{Number}",
+    };
+
+    internal static ModuleSettings Read(string name, ConfigReader r, string defaultCountryCode)
+    {
+        var node = r.RequiredString("node");
+        var group = r.RequiredString("group");
+        var transport = r.Enum("transport", ModuleTransport.Virtual);
+        var host = r.String("host", "127.0.0.1");
+        var port = transport == ModuleTransport.Tcp ? r.Port("port", 0) : r.Port("port", 1);
+        if (transport == ModuleTransport.Tcp && !r.Has("port")) r.Error("port", "is required for transport = tcp");
+        var device = r.String("device", "");
+        if (transport == ModuleTransport.Serial && device.Length == 0) r.Error("device", "is required for transport = serial");
+        var baud = r.Int("baud", 115200, min: 300, max: 4_000_000);
+        var pin = r.OptionalString("pin");
+        if (pin is not null && (pin.Length is < 4 or > 8 || !pin.All(char.IsAsciiDigit)))
+            r.Error("pin", "must be 4 to 8 digits");
+
+        var numberText = r.OptionalString("number");
+        string? number = null;
+        if (numberText is not null)
+        {
+            if (PhoneNumber.TryParse(numberText, defaultCountryCode, out var n, out var error)) number = n.E164;
+            else r.Error("number", error!.Message);
+        }
+        else if (transport == ModuleTransport.Virtual)
+            r.Error("number", "is required for transport = virtual (the SIM's number in the virtual network)");
+
+        var limits = r.Child("limits");
+        return new ModuleSettings(name, node, group, transport, host, port, device, baud, pin, number,
+            new ModuleLimits(
+                limits.Int("per-day", 0, min: 0),
+                limits.Int("per-month", 0, min: 0),
+                limits.Duration("min-interval", TimeSpan.Zero, min: TimeSpan.Zero)));
+    }
+}
+
+/// <summary><c>gateway.modem</c>: timings every module driver uses. Tests shrink them.</summary>
+/// <param name="CommandTimeout">Longest wait for the final result of an ordinary AT command.</param>
+/// <param name="SendTimeout">Longest wait for the result of AT+CMGS (the network can be slow).</param>
+/// <param name="HealthInterval">How often an idle module is polled (AT+CSQ, AT+CREG?).</param>
+/// <param name="DeadAfterTimeouts">Consecutive command timeouts after which the modem is closed and reopened.</param>
+/// <param name="ReopenBackoffMin">First wait before reopening a failed modem; doubles up to the max.</param>
+/// <param name="CloseTimeout">Longest wait for a transport to close; a hung close is abandoned.</param>
+/// <param name="StoreConfirmTimeout">How long the module waits for the owner of a received SMS to confirm it is stored before offering it again; the SIM copy is kept meanwhile.</param>
+public sealed record ModemSettings(
+    TimeSpan CommandTimeout,
+    TimeSpan SendTimeout,
+    TimeSpan HealthInterval,
+    int DeadAfterTimeouts,
+    TimeSpan ReopenBackoffMin,
+    TimeSpan ReopenBackoffMax,
+    TimeSpan CloseTimeout,
+    TimeSpan StoreConfirmTimeout)
+{
+    public static readonly ModemSettings Default = new(
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), 2,
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
+
+    internal static ModemSettings Read(ConfigReader r)
+    {
+        var ms = TimeSpan.FromMilliseconds(1);
+        var d = Default;
+        var settings = new ModemSettings(
+            r.Duration("command-timeout", d.CommandTimeout, ms),
+            r.Duration("send-timeout", d.SendTimeout, ms),
+            r.Duration("health-interval", d.HealthInterval, ms),
+            r.Int("dead-after-timeouts", d.DeadAfterTimeouts, min: 1, max: 100),
+            r.Duration("reopen-backoff-min", d.ReopenBackoffMin, ms),
+            r.Duration("reopen-backoff-max", d.ReopenBackoffMax, ms),
+            r.Duration("close-timeout", d.CloseTimeout, ms),
+            r.Duration("store-confirm-timeout", d.StoreConfirmTimeout, ms));
+        if (settings.ReopenBackoffMax < settings.ReopenBackoffMin)
+            r.Error("reopen-backoff-max", "must not be shorter than reopen-backoff-min");
+        return settings;
+    }
+}
+
+/// <summary><c>gateway.virtual-network</c>: the simulated GSM network the virtual modules live in.</summary>
+/// <param name="SendLatency">How long a virtual modem takes to answer AT+CMGS.</param>
+/// <param name="StatusReports">Whether the network returns status reports when asked.</param>
+/// <param name="StatusReportDelay">Delay between a submit and its status report.</param>
+public sealed record VirtualNetworkSettings(TimeSpan SendLatency, bool StatusReports, TimeSpan StatusReportDelay, int ControlPort)
+{
+    internal static VirtualNetworkSettings Read(ConfigReader r) => new(
+        r.Duration("send-latency", TimeSpan.FromMilliseconds(100), TimeSpan.Zero),
+        r.Bool("status-reports", true),
+        r.Duration("status-report-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
+        r.Port("control-port", 0, allowZero: true));
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Gateway.Sms;
+
+namespace Gateway.Configuration;
+
+public enum IncomingAction { Autoclip, Deliver, Drop }
+
+/// <summary>A daily time window such as <c>08:00-18:00</c>; one whose end is before its start wraps midnight.</summary>
+public sealed record TimeWindow(TimeOnly From, TimeOnly To)
+{
+    public bool Contains(TimeOnly t) => From <= To ? t >= From && t < To : t >= From || t < To;
+
+    public override string ToString() => $"{From:HH\\:mm}-{To:HH\\:mm}";
+
+    public static bool TryParse(string text, out TimeWindow window)
+    {
+        window = null!;
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length != 2
+            || !TimeOnly.TryParseExact(parts[0], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+            || !TimeOnly.TryParseExact(parts[1], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
+            return false;
+        window = new TimeWindow(from, to);
+        return true;
+    }
+}
+
+/// <summary>When a rule applies: optional daily hours and weekdays (node local time). Empty = always.</summary>
+public sealed record RuleSchedule(TimeWindow? Hours, IReadOnlySet<DayOfWeek> Weekdays)
+{
+    public static readonly RuleSchedule Always = new(null, new HashSet<DayOfWeek>());
+
+    public bool Covers(DateTime localTime) =>
+        (Hours is null || Hours.Contains(TimeOnly.FromDateTime(localTime)))
+        && (Weekdays.Count == 0 || Weekdays.Contains(localTime.DayOfWeek));
+
+    private static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    internal static RuleSchedule Read(ConfigReader r)
+    {
+        TimeWindow? hours = null;
+        var h = r.OptionalString("hours");
+        if (h is not null && !TimeWindow.TryParse(h, out hours!))
+        {
+            r.Error("hours", $"must be a window such as \"08:00-18:00\", not \"{h}\"");
+            hours = null;
+        }
+        var days = new HashSet<DayOfWeek>();
+        foreach (var d in r.Strings("weekdays"))
+        {
+            var i = Array.IndexOf(DayNames, d.Trim().ToLowerInvariant()[..Math.Min(3, d.Trim().Length)]);
+            if (i < 0) r.Error("weekdays", $"\"{d}\" is not a weekday (mon, tue, wed, thu, fri, sat, sun)");
+            else days.Add((DayOfWeek)i);
+        }
+        return hours is null && days.Count == 0 ? Always : new RuleSchedule(hours, days);
+    }
+}
+
+/// <summary>
+/// A number mask: digits, <c>?</c> for exactly one digit, <c>*</c> for any run of digits; written
+/// in E.164 (<c>+420*</c>) or as a bare <c>*</c>. Alphanumeric sender names match literally.
+/// </summary>
+public sealed record NumberMask(string Pattern)
+{
+    private readonly Regex _regex = new(
+        "^" + Regex.Escape(Pattern).Replace("\\*", ".*").Replace("\\?", "[0-9]") + "$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    public bool Matches(string numberOrName) => _regex.IsMatch(numberOrName);
+
+    public override string ToString() => Pattern;
+
+    public static bool IsValid(string pattern) =>
+        pattern.Length > 0 && (pattern == "*" || pattern.TrimStart('+').All(c => char.IsAsciiDigit(c) || c is '*' or '?'))
+        || pattern.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_' or '.');
+}
+
+/// <summary>One entry of <c>routing.outgoing</c>: who may send where, through which groups in order.</summary>
+public sealed record OutgoingRule(
+    int Index,
+    IReadOnlyList<string> Users,
+    IReadOnlyList<NumberMask> Destinations,
+    IReadOnlyList<string> Groups,
+    string? TextPrefix,
+    RuleSchedule Schedule);
+
+/// <summary>One entry of <c>routing.incoming</c>: what to do with an SMS that arrived on a module of <see cref="Group"/>.</summary>
+public sealed record IncomingRule(
+    int Index,
+    string Group,
+    IncomingAction Action,
+    string? User,
+    IReadOnlyList<NumberMask> Senders,
+    string? TextPrefix,
+    RuleSchedule Schedule);
+
+/// <summary>A fixed sender that always reaches one user, whatever the rules say.</summary>
+public sealed record VipEntry(string Number, string User);
+
+/// <summary><c>gateway.routing</c>.</summary>
+public sealed record RoutingSettings(
+    IReadOnlyList<OutgoingRule> Outgoing,
+    IReadOnlyList<IncomingRule> Incoming,
+    IReadOnlyList<VipEntry> Vip)
+{
+    internal static RoutingSettings Read(ConfigReader r, string defaultCountryCode)
+    {
+        var outgoing = r.Objects("outgoing").Select((rule, i) => new OutgoingRule(
+            i,
+            rule.Strings("users", "*"),
+            Masks(rule, "destinations"),
+            Required(rule, "groups"),
+            rule.OptionalString("text-prefix"),
+            RuleSchedule.Read(rule))).ToArray();
+
+        var incoming = r.Objects("incoming").Select((rule, i) =>
+        {
+            var action = rule.Enum("action", IncomingAction.Drop);
+            if (!rule.Has("action")) rule.Error("action", "is required (autoclip | deliver | drop)");
+            var user = rule.OptionalString("user");
+            if (action == IncomingAction.Deliver && user is null) rule.Error("user", "is required for action = deliver");
+            return new IncomingRule(i, rule.String("group", "*"), action, user, Masks(rule, "senders"),
+                rule.OptionalString("text-prefix"), RuleSchedule.Read(rule));
+        }).ToArray();
+
+        var vip = r.Objects("vip").Select(v =>
+        {
+            var text = v.RequiredString("number");
+            var number = PhoneNumber.TryParse(text, defaultCountryCode, out var n, out var err) ? n.E164 : text;
+            if (err is not null && text.Length > 0) v.Error("number", err.Message);
+            return new VipEntry(number, v.RequiredString("user"));
+        }).ToArray();
+
+        return new RoutingSettings(outgoing, incoming, vip);
+    }
+
+    private static IReadOnlyList<string> Required(ConfigReader r, string key)
+    {
+        var list = r.Strings(key);
+        if (list.Length == 0) r.Error(key, "must name at least one SMS group");
+        return list;
+    }
+
+    private static IReadOnlyList<NumberMask> Masks(ConfigReader r, string key)
+    {
+        var masks = r.Strings(key, "*");
+        foreach (var m in masks)
+            if (!NumberMask.IsValid(m))
+                r.Error(key, $"\"{m}\" is not a number mask (digits, ? for one digit, * for any; e.g. \"+420*\")");
+        return masks.Select(m => new NumberMask(m.Trim())).ToArray();
+    }
+}

@@ -1,0 +1,83 @@
+namespace Gateway.Configuration;
+
+public enum StorageProvider { Sqlite, Postgresql }
+
+/// <summary><c>gateway.storage</c>: where the journal and snapshots live.</summary>
+/// <param name="ConnectionString">For SQLite a relative <c>Data Source</c> is made absolute against the working directory.</param>
+public sealed record StorageSettings(StorageProvider Provider, string ConnectionString)
+{
+    public const string DefaultSqlite = "Data Source=data/gateway.db";
+
+    internal static StorageSettings Read(ConfigReader r)
+    {
+        var provider = r.Enum("provider", StorageProvider.Sqlite);
+        var cs = r.String("connection-string", provider == StorageProvider.Sqlite ? DefaultSqlite : "");
+        if (string.IsNullOrWhiteSpace(cs))
+            r.Error("connection-string", $"is required for provider {ConfigValues.ToKebab(provider.ToString())}");
+        return new StorageSettings(provider, cs);
+    }
+}
+
+/// <summary><c>gateway.cluster</c>: this node's address and the seeds it joins.</summary>
+/// <param name="SeedNodes">host:port of each seed; empty = a cluster of one (this node is its own seed).</param>
+public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes)
+{
+    internal static ClusterSettings Read(ConfigReader r)
+    {
+        var hostname = r.String("hostname", "127.0.0.1");
+        var port = r.Port("port", 4053, allowZero: true);
+        var seeds = r.Strings("seed-nodes");
+        foreach (var seed in seeds)
+            if (!TrySplitHostPort(seed, out _, out _))
+                r.Error("seed-nodes", $"\"{seed}\" is not host:port");
+        return new ClusterSettings(hostname, port, seeds);
+    }
+
+    public static bool TrySplitHostPort(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0) return false;
+        host = text[..colon];
+        return int.TryParse(text[(colon + 1)..], out port) && port is > 0 and < 65536;
+    }
+}
+
+/// <summary><c>gateway.autoclip</c>.</summary>
+/// <param name="ExpiresAfter">How long a record lives after its last send; <see cref="TimeSpan.Zero"/> = forever.</param>
+public sealed record AutoClipSettings(TimeSpan ExpiresAfter)
+{
+    public bool Expires => ExpiresAfter > TimeSpan.Zero;
+
+    internal static AutoClipSettings Read(ConfigReader r) =>
+        new(r.Duration("expires-after", TimeSpan.FromHours(72), min: TimeSpan.Zero));
+}
+
+/// <summary><c>gateway.sms</c>: how mail text becomes SMS.</summary>
+public sealed record SmsSettings(
+    bool AllowUnicode,
+    bool AllowConcatenation,
+    int MaxParts,
+    bool InsertSubject,
+    bool InsertSender,
+    bool RequestStatusReports,
+    TimeSpan ValidityPeriod)
+{
+    internal static SmsSettings Read(ConfigReader r) => new(
+        AllowUnicode: r.Bool("allow-unicode", true),
+        AllowConcatenation: r.Bool("allow-concatenation", true),
+        MaxParts: r.Int("max-parts", 6, min: 1, max: 255),
+        InsertSubject: r.Bool("insert-subject", false),
+        InsertSender: r.Bool("insert-sender", false),
+        RequestStatusReports: r.Bool("status-reports", true),
+        ValidityPeriod: r.Duration("validity-period", TimeSpan.FromDays(2), min: TimeSpan.FromMinutes(5)));
+}
+
+public enum LogLevelSetting { Debug, Info, Warning, Error }
+
+/// <summary><c>gateway.log</c>: <c>debug</c> shows every AT line and protocol step.</summary>
+public sealed record LogSettings(LogLevelSetting Level)
+{
+    internal static LogSettings Read(ConfigReader r) => new(r.Enum("level", LogLevelSetting.Info));
+}

@@ -1,0 +1,88 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using Gateway.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using AkkaLogLevel = Akka.Event.LogLevel;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>
+/// Builds the process that runs one node: an Akka.NET cluster member (a cluster of one when no
+/// seeds are configured) with SQL persistence, and the parts of the gateway this node hosts.
+/// Wiring only: protocol and routing logic live in Gateway.Actors.
+/// </summary>
+public static class GatewayHost
+{
+    /// <summary>The actor system's name; every node of one gateway must use the same.</summary>
+    public const string SystemName = "gateway";
+
+    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Environment.CurrentDirectory,
+        });
+        builder.Services.AddSingleton(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        logging?.Invoke(builder.Logging);
+
+        var connectionString = StorageSetup.Prepare(settings.Storage);
+        builder.Services.AddAkka(SystemName, (akka, services) =>
+        {
+            akka.ConfigureLoggers(l =>
+                {
+                    l.LogLevel = ToAkka(settings.Log.Level);
+                    l.ClearLoggers();
+                    l.AddLoggerFactory();
+                })
+                .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port)
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = settings.Cluster.SeedNodes
+                        .Select(s => $"akka.tcp://{SystemName}@{s}")
+                        .ToArray(),
+                })
+                .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .AddStartup((system, _) =>
+                {
+                    // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
+                    if (settings.Cluster.SeedNodes.Count == 0)
+                    {
+                        var cluster = Akka.Cluster.Cluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+                    // A downed node's actor system ends; the process must end too so a supervisor restarts it.
+                    var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+                    system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
+                });
+        });
+        return builder.Build();
+    }
+
+    private static LogLevel ToMicrosoft(LogLevelSetting level) => level switch
+    {
+        LogLevelSetting.Debug => LogLevel.Debug,
+        LogLevelSetting.Warning => LogLevel.Warning,
+        LogLevelSetting.Error => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+
+    private static AkkaLogLevel ToAkka(LogLevelSetting level) => level switch
+    {
+        LogLevelSetting.Debug => AkkaLogLevel.DebugLevel,
+        LogLevelSetting.Warning => AkkaLogLevel.WarningLevel,
+        LogLevelSetting.Error => AkkaLogLevel.ErrorLevel,
+        _ => AkkaLogLevel.InfoLevel,
+    };
+}

@@ -1,0 +1,1 @@
+return await Gateway.Host.Cli.CommandLine.RunAsync(args);

@@ -1,0 +1,24 @@
+using Gateway.Host.Cli;
+using Gateway.Host.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Gateway.Host.Verbs;
+
+/// <summary><c>run [--config FILE]</c>: runs one node until SIGINT/SIGTERM; refuses to start on an invalid configuration.</summary>
+public static class RunVerb
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var path = ConfigLocator.Resolve(args.Option("--config"));
+        args.RejectUnknown();
+        var settings = ConfigLocator.LoadOrReport(path, Console.Error);
+        if (settings is null)
+        {
+            Console.Error.WriteLine("refusing to start: fix the configuration (check it with the check-config verb)");
+            return ExitCodes.Failed;
+        }
+        using var host = GatewayHost.Build(settings);
+        await host.RunAsync();
+        return ExitCodes.Ok;
+    }
+}
