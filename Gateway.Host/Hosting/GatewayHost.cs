@@ -63,6 +63,8 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .WithPlaceholderJobConsumer()
+                .WithMailboxes(settings)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
