@@ -60,6 +60,8 @@ public sealed class SqliteJournal
         using var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'snapshot')";
+        if (Convert.ToInt64(command.ExecuteScalar()) < 2) return 0; // nothing was ever written: the tables are made on first use
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", persistenceId);
         return Convert.ToInt64(command.ExecuteScalar());
