@@ -78,6 +78,7 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        builder.Services.AddPop3();
         return builder.Build();
     }
 
