@@ -58,7 +58,9 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
 
         Receive<Pop3Connection.ConnectionOpened>(o =>
         {
-            _state = Pop3SessionState.Start(o.Secure, services.Certificate is not null, services.Mail.AllowPlaintextAuth,
+            // STLS is offered on listeners configured with tls = starttls (which requires a certificate).
+            var stlsOffered = services.Certificate is not null && _listener.Tls == TlsMode.Starttls;
+            _state = Pop3SessionState.Start(o.Secure, stlsOffered, services.Mail.AllowPlaintextAuth,
                 _connection.Remote?.Address, services.Mail.Pop3.MaxBadCommands);
             Run(Pop3Engine.Greeting(_state));
         });
