@@ -41,7 +41,7 @@ public static class IncomingSmsComposer
         // The raw value keeps the quotes of "+420777123456" that MimeKit's own formatting would drop.
         var from = new Header(HeaderId.From, "");
         from.SetRawValue(Encoding.UTF8.GetBytes(" " + FromHeader(sms.Sender, domain) + "\r\n"));
-        message.Headers.Add(from);
+        message.Headers.Replace(from); // MimeMessage starts with an empty From header: replace it, never add a second
         message.To.Add(new MailboxAddress(user.Name, user.Address));
         message.Date = sms.Timestamp;
         message.Subject = Subject(subjectTemplate, sms, user);

@@ -26,6 +26,9 @@ public class IncomingSmsComposerTests
     {
         var text = Compose(Sms());
         Assert.Contains("\r\nFrom: \"+420777123456\" <+420777123456@sms.example.net>\r\n", "\r\n" + text);
+        Assert.Single(text.Split("\r\n"), line => line.StartsWith("From:", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(text.Split("\r\n"), line => line.StartsWith("Date:", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(text.Split("\r\n"), line => line.StartsWith("Message-Id:", StringComparison.OrdinalIgnoreCase));
         var parsed = Parse(Sms());
         Assert.Equal("+420777123456@sms.example.net", ((MailboxAddress)parsed.From.Single()).Address);
         Assert.Equal("alice@sms.example.net", ((MailboxAddress)parsed.To.Single()).Address);
