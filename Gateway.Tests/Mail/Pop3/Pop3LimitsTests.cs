@@ -82,6 +82,27 @@ public class Pop3LimitsTests
     }
 
     [Fact]
+    public async Task The_host_refuses_to_run_when_its_POP3_port_is_taken_and_names_it()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var dir = Directory.CreateTempSubdirectory("gw-port-").FullName;
+        var config = Path.Combine(dir, "gateway.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            gateway {
+              storage.connection-string = "Data Source={{Path.Combine(dir, "gateway.db")}}"
+              cluster.port = 0
+              mail { smtp.listen = [], pop3.listen = [ { host = "127.0.0.1", port = {{port}}, tls = none } ] }
+              modules {}
+            }
+            """);
+        var (code, _, stderr) = await HostProcess.RunAsync(["run", "--config", config], workingDirectory: dir);
+        Assert.Equal(1, code);
+        Assert.Contains($"refusing to start: cannot listen for POP3 on 127.0.0.1:{port}", stderr);
+    }
+
+    [Fact]
     public async Task A_port_already_in_use_stops_the_node_from_starting_with_the_address_in_the_error()
     {
         await using var node = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = error"));
