@@ -40,7 +40,7 @@ start_gateway() { # $1 = mail.auth-cache-ttl
 }
 stop_gateway() {
     [ -n "$GW_PID" ] || return 0
-    kill -INT "$GW_PID" 2>/dev/null || true
+    kill -TERM "$GW_PID" 2>/dev/null || true
     wait "$GW_PID" 2>/dev/null || true
     GW_PID=
 }
