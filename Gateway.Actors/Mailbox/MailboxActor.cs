@@ -36,8 +36,12 @@ public sealed class MailboxActor : ReceivePersistentActor, IWithTimers
         public static readonly ReofferJobs Instance = new();
     }
 
-    /// <summary>Sent by the shard when it passivates this mailbox.</summary>
-    private sealed class StopMailbox
+    /// <summary>
+    /// Stops the mailbox once every write under way is stored and answered. The shard sends it
+    /// when passivating and when handing the mailbox to another node (a PoisonPill there could
+    /// drop replies to writes that did happen, and SMTP would then answer 451 for stored mail).
+    /// </summary>
+    public sealed class StopMailbox
     {
         public static readonly StopMailbox Instance = new();
     }
@@ -117,7 +121,11 @@ public sealed class MailboxActor : ReceivePersistentActor, IWithTimers
 
         Command<ReofferJobs>(_ => OfferDueJobs());
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
-        Command<StopMailbox>(_ => Context.Stop(Self));
+        Command<StopMailbox>(_ =>
+        {
+            if (_pending.Count == 0) Context.Stop(Self);
+            else DeferAsync(StopMailbox.Instance, _ => Context.Stop(Self));
+        });
 
         Command<SaveSnapshotSuccess>(s =>
         {

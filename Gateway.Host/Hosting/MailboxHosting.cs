@@ -19,7 +19,8 @@ public static class MailboxHosting
     /// Starts the mailbox shard region. The outgoing-job consumer must be registered before this
     /// call (<see cref="OutgoingJobConsumer"/>; see <see cref="WithPlaceholderJobConsumer"/>).
     /// Idle passivation is left to the mailbox itself (it must not be stopped while a POP3 session
-    /// holds its lock or jobs wait to be offered).
+    /// holds its lock or jobs wait to be offered); a hand-off to another node stops it only after
+    /// its writes under way are stored and answered.
     /// </summary>
     public static AkkaConfigurationBuilder WithMailboxes(this AkkaConfigurationBuilder akka, GatewaySettings settings, TimeProvider? time = null)
     {
@@ -36,7 +37,7 @@ public static class MailboxHosting
             MailboxSharding.TypeName,
             (_, registry, _) => MailboxSharding.EntityProps(settings, registry.Get<OutgoingJobConsumer>(), time),
             MailboxSharding.Extractor,
-            new ShardOptions { ShouldPassivateIdleEntities = false });
+            new ShardOptions { ShouldPassivateIdleEntities = false, HandOffStopMessage = MailboxActor.StopMailbox.Instance });
 
         return akka.AddStartup((_, registry) =>
         {

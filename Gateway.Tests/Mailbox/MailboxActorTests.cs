@@ -291,6 +291,18 @@ public class MailboxActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Stopping_for_a_hand_off_answers_every_write_under_way_first()
+    {
+        var mailbox = StartMailbox();
+        Watch(mailbox);
+        for (var i = 0; i < 50; i++) mailbox.Tell(new DeliverSms("alice", $"d{i}", Sms($"text {i}")));
+        mailbox.Tell(MailboxActor.StopMailbox.Instance);
+        var replies = await Collect.AllAsync(ReceiveNAsync(51, Wait));
+        Assert.Equal(50, replies.OfType<SmsStored>().Count());
+        Assert.IsType<Terminated>(replies[^1]);
+    }
+
+    [Fact]
     public async Task A_mailbox_that_is_idle_asks_to_be_passivated_but_not_while_locked()
     {
         var parent = CreateTestProbe();

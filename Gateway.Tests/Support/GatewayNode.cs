@@ -52,6 +52,8 @@ public sealed class GatewayNode : IAsyncDisposable
 
     public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
 
+    public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+
     public static IncomingSms Sms(string text, string from = "+420777123456", string module = "gsm-1") =>
         new(new SmsAddress(AddressType.International, from), DateTimeOffset.Now, text, module, "operator-a", "+420600000001", 1);
 
