@@ -269,12 +269,12 @@ public sealed class MailboxActor : ReceivePersistentActor, IWithTimers
         var now = _time.GetUtcNow();
         foreach (var id in _offeredAt.Keys.Where(id => _stored.Jobs.GetValueOrDefault(id)?.Status.State != JobState.Queued).ToArray())
             _offeredAt.Remove(id);
-        foreach (var job in _stored.QueuedJobs())
-            if (!_offeredAt.TryGetValue(job.Job.JobId, out var at) || now - at >= _limits.JobReofferAfter)
-            {
-                _log.Info("mailbox {0}: offering job {1} to {2} again: nobody has taken it", User, job.Job.JobId, job.Job.Destination);
-                Offer(job.Job);
-            }
+        var due = _stored.QueuedJobs()
+            .Where(job => !_offeredAt.TryGetValue(job.Job.JobId, out var at) || now - at >= _limits.JobReofferAfter)
+            .ToArray();
+        if (due.Length == 0) return;
+        _log.Info("mailbox {0}: offering {1} queued job(s) again, nobody has taken them (oldest {2})", User, due.Length, due[0].Job.JobId);
+        foreach (var job in due) Offer(job.Job);
     }
 
     // ------------------------------------------------------------------ POP3 maildrop lock
