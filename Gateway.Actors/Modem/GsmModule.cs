@@ -64,6 +64,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private InFlight? _inFlight;
     private int _seq;
     private int _consecutiveTimeouts;
+    private bool _resync;
     private ModemInit? _init;
     private InitFacts _facts = InitFacts.Empty;
     private readonly Queue<Work> _work = new();
@@ -187,7 +188,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
             }
             return stream;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !token.IsCancellationRequested))
         {
             // An open that finishes after we gave up must not leak the port.
             _ = open.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
@@ -263,7 +264,6 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
             _phase = Phase.Closing;
             PublishStatus();
         }
-        _lifetime.Dispose();
     }
 
     // ───────────────────────────── AT plumbing ─────────────────────────────
@@ -279,11 +279,20 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(CommandTimer, new CommandTimedOut(_seq), timeout);
     }
 
-    /// <summary>Starts the next piece of work if the modem is free: receive-side work first, then the next send part.</summary>
+    /// <summary>
+    /// Starts the next piece of work if the modem is free: a resynchronising <c>AT</c> after a
+    /// timeout first, then receive-side work, then the next send part.
+    /// </summary>
     private void DispatchIfIdle()
     {
         if (_phase != Phase.Idle) return;
-        var next = _work.Count > 0 ? _work.Dequeue() : NextSendPart();
+        Work? next;
+        if (_resync)
+        {
+            _resync = false;
+            next = new Work(new AtCommand("AT", null), SyncPurpose.Instance);
+        }
+        else next = _work.Count > 0 ? _work.Dequeue() : NextSendPart();
         if (next is null) return;
         Issue(next);
         Enter(next.Command.ExpectsPrompt ? Phase.AwaitingPrompt : Phase.AwaitingResponse);
@@ -350,6 +359,9 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
             return;
         }
         _log.Warning("{0}: {1}", Name, what);
+        // The modem may still answer the abandoned command; a bare AT sent first soaks up that late
+        // answer, so it is not taken for the result of the next real command.
+        _resync = true;
         DispatchIfIdle();
     }
 
@@ -365,6 +377,9 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
             case DeletePurpose delete: OnDeleteResult(delete, result); break;
             case AcknowledgePurpose:
                 if (!result.IsOk) _log.Debug("{0}: AT+CNMA answered {1}", Name, result.Final.Describe());
+                break;
+            case SyncPurpose when result.Lines.Length > 0:
+                _log.Debug("{0}: a late answer was soaked up after a timeout: {1}", Name, string.Join(" | ", result.Lines));
                 break;
         }
     }
@@ -414,5 +429,11 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private sealed record InitPurpose : Purpose
     {
         public static InitPurpose Instance { get; } = new();
+    }
+
+    /// <summary>A bare AT after a timeout, to re-align commands and answers.</summary>
+    private sealed record SyncPurpose : Purpose
+    {
+        public static SyncPurpose Instance { get; } = new();
     }
 }

@@ -184,4 +184,28 @@ public class GsmModuleStartupTests(ITestOutputHelper output) : ModuleTestKit(out
         var (_, between) = await modem.NextMatchingAsync("AT+CMGL=4");
         Assert.Contains("AT+CSQ", between);
     }
+
+    [Fact]
+    public async Task After_a_command_times_out_a_bare_AT_soaks_up_its_late_answer_before_the_next_command()
+    {
+        await using var modem = ScriptedModem.Start();
+        var status = CreateTestProbe();
+        StartModule(modem, status, Timings with { HealthInterval = TimeSpan.FromMilliseconds(300), CommandTimeout = TimeSpan.FromMilliseconds(300) });
+        await ReadyAsync(status);
+        await modem.NextMatchingAsync("AT+CMGL=4");
+
+        modem.SwallowOnce("AT+CSQ");
+        // The late +CSQ answer arrives together with the answer to the resynchronising AT.
+        modem.Once("AT", "\r\n+CSQ: 3,0\r\n\r\nOK\r\n\r\nOK\r\n");
+        modem.On("AT+CREG?", ScriptedModem.Ok("+CREG: 1,3"));
+        await modem.NextMatchingAsync("AT+CSQ");
+        Assert.Equal("AT", await modem.NextAsync());
+        Assert.Equal("AT+CREG?", await modem.NextAsync());
+        Assert.Equal("AT+COPS?", await modem.NextAsync());
+
+        // AT+CREG? got its own answer (denied), not the late one; the late signal was not taken either.
+        var after = await StatusAsync(status, s => !s.Registered);
+        Assert.Equal(ModuleState.Ready, after.State);
+        Assert.Equal(20, after.SignalCsq);
+    }
 }
