@@ -399,7 +399,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
                 _listQueued = false;
                 _listWanted = true;
                 break;
-            case DeletePurpose delete when _receipts.TryGetValue(delete.ReceiptId, out var receipt):
+            case DeletePurpose { ReceiptId: { } receiptId } when _receipts.TryGetValue(receiptId, out var receipt):
                 receipt.DeleteQueued = false;
                 break;
             case PollPurpose { Kind: PollKind.Operator }:

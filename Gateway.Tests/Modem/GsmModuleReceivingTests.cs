@@ -135,7 +135,7 @@ public class GsmModuleReceivingTests(ITestOutputHelper output) : ModuleTestKit(o
         modem.On("AT+CMGL=4", ScriptedModem.Ok($"+CMGL: 2,0,,{Pdus.TpduLength(two)}", two, $"+CMGL: 1,0,,{Pdus.TpduLength(one)}", one));
         StartModule(modem, CreateTestProbe());
         var parts = new[] { await ExpectMsgAsync<SmsReceived>(Patience), await ExpectMsgAsync<SmsReceived>(Patience) };
-        Assert.Equal([new ConcatInfo(88, 2, 2), new ConcatInfo(88, 2, 1)], parts.Select(p => p.Sms.Concat).ToArray());
+        Assert.Equal([new ConcatInfo(88, 2, 2), new ConcatInfo(88, 2, 1)], parts.Select(p => p.Sms.Concat!).ToArray());
     }
 
     [Fact]

@@ -61,10 +61,15 @@ public class ModemInitTests
     public void The_PIN_is_sent_only_when_the_SIM_asks_and_then_the_SIM_is_asked_again()
     {
         var pinEntered = false;
+        AtResult EnterPin()
+        {
+            pinEntered = true;
+            return Ok();
+        }
         var (sent, outcome) = Run("1234", c => c switch
         {
             "AT+CPIN?" => Ok(pinEntered ? "+CPIN: READY" : "+CPIN: SIM PIN"),
-            "AT+CPIN=\"1234\"" => (pinEntered = true) ? Ok() : Ok(),
+            "AT+CPIN=\"1234\"" => EnterPin(),
             _ => ReadyModem(c),
         });
         Assert.Equal(["ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CPIN=\"1234\"", "AT+CPIN?", "AT+CMGF=0"], sent.Take(6));
