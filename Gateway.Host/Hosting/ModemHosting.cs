@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using Akka.Hosting;
+using Gateway.Configuration;
+using Gateway.Modem;
+using Gateway.Modem.Transport;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>
+/// Starts this node's modem bank (<c>/user/modem-bank</c>, registered as <see cref="ModemBank"/>
+/// in the actor registry): one GSM module per module whose <c>node</c> is this node. Until the
+/// SMS router exists, received SMS go to <see cref="UnroutedSmsLog"/>, which logs them and
+/// confirms nothing, so they stay on their SIMs.
+/// </summary>
+public static class ModemHosting
+{
+    public static AkkaConfigurationBuilder WithModemBank(this AkkaConfigurationBuilder akka, GatewaySettings settings, IServiceProvider services)
+    {
+        var modules = settings.LocalModules.ToImmutableArray();
+        Func<string, Stream>? connectVirtual = null;
+        return akka.WithActors((system, registry) =>
+        {
+            var owner = system.ActorOf(UnroutedSmsLog.Props(), "unrouted-sms");
+            var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner), "modem-bank");
+            registry.Register<ModemBank>(bank);
+        });
+    }
+}
