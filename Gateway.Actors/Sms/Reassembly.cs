@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Sms;
+
+/// <summary>
+/// Identifies one concatenated message: who sent it, its reference and its part count (3GPP TS
+/// 23.040 9.2.3.24.1). Use one buffer per receiving SIM, so that two SIMs' messages never meet.
+/// </summary>
+public sealed record ConcatKey(SmsAddress Originator, int Reference, int Total);
+
+/// <summary>One SMS-DELIVER as it arrived, with the caller's tag (e.g. the SIM index to delete it by once stored).</summary>
+public sealed record ReceivedPart<TTag>(SmsDeliver Sms, TTag Tag, DateTimeOffset ReceivedAt);
+
+/// <summary>A whole message: every part there, texts joined in part order.</summary>
+/// <param name="Key">Null for an SMS that was not concatenated.</param>
+/// <param name="Timestamp">The first part's service-centre time stamp.</param>
+/// <param name="Parts">The parts in order, so the caller can release each (delete it from the SIM).</param>
+public sealed record ReassembledSms<TTag>(
+    SmsAddress Originator,
+    string Text,
+    SmsCoding Coding,
+    DateTimeOffset Timestamp,
+    ConcatKey? Key,
+    ImmutableArray<ReceivedPart<TTag>> Parts);
+
+/// <summary>Why an incomplete message was given up.</summary>
+public enum GiveUpReason
+{
+    /// <summary>The caller asked (its wait for the missing parts is over).</summary>
+    Requested,
+
+    /// <summary>The buffer held <see cref="ReassemblyBuffer{TTag}.MaxPending"/> messages and a new one came: the oldest went.</summary>
+    BufferFull,
+
+    /// <summary>A part came with a sequence number already held but other text: the sender reused the reference for a new message.</summary>
+    ReferenceReused,
+}
+
+/// <summary>What an incomplete message had when it was given up: the parts that came and the numbers of those that did not.</summary>
+public sealed record IncompleteSms<TTag>(ConcatKey Key, ImmutableArray<ReceivedPart<TTag>> Parts, ImmutableArray<int> Missing, GiveUpReason Reason)
+{
+    /// <summary>The texts of the parts that came, in part order.</summary>
+    public string TextSoFar => string.Concat(Parts.Select(p => p.Sms.Text));
+}
+
+/// <summary>A message still waiting for parts.</summary>
+/// <param name="Slots">One per part number (index 0 = part 1), null where the part has not come.</param>
+public sealed record PendingSms<TTag>(ConcatKey Key, ImmutableArray<ReceivedPart<TTag>?> Slots, DateTimeOffset FirstReceivedAt, DateTimeOffset LastReceivedAt)
+{
+    public ImmutableArray<int> Missing => [.. Slots.Select((p, i) => (p, i)).Where(x => x.p is null).Select(x => x.i + 1)];
+
+    public int ReceivedCount => Slots.Count(p => p is not null);
+
+    internal ImmutableArray<ReceivedPart<TTag>> Received => [.. Slots.Where(p => p is not null).Select(p => p!)];
+}
+
+/// <summary>The outcome of <see cref="ReassemblyBuffer{TTag}.Add"/>: the new buffer and what happened.</summary>
+/// <param name="Completed">The whole message, when this part was the last one missing (or the SMS was not concatenated).</param>
+/// <param name="Duplicate">This part, when the same part (same number, same text) was already held; the buffer is unchanged.</param>
+/// <param name="GivenUp">Messages dropped from the buffer by this step (full buffer, reused reference): hand them on, do not lose them.</param>
+public sealed record ReassemblyStep<TTag>(
+    ReassemblyBuffer<TTag> Buffer,
+    ReassembledSms<TTag>? Completed,
+    ReceivedPart<TTag>? Duplicate,
+    ImmutableArray<IncompleteSms<TTag>> GivenUp);
+
+/// <summary>
+/// Joins the parts of concatenated SMS-DELIVERs, keyed by (originator, reference, total). Parts may
+/// come in any order and more than once; the whole text comes out once every part is there. The
+/// caller decides when to stop waiting (<see cref="GiveUp"/>, <see cref="GiveUpOlderThan"/>) and
+/// gets what came with the missing part numbers. Immutable: every operation returns a new buffer,
+/// so an actor can hold it in a field and replace it. Holds at most <see cref="MaxPending"/>
+/// incomplete messages (default 1000); past that the oldest is given up, never silently dropped.
+/// </summary>
+public sealed class ReassemblyBuffer<TTag>
+{
+    public const int DefaultMaxPending = 1000;
+
+    private readonly ImmutableDictionary<ConcatKey, PendingSms<TTag>> _pending;
+
+    private ReassemblyBuffer(ImmutableDictionary<ConcatKey, PendingSms<TTag>> pending, int maxPending)
+    {
+        _pending = pending;
+        MaxPending = maxPending;
+    }
+
+    /// <summary>An empty buffer holding at most <paramref name="maxPending"/> incomplete messages.</summary>
+    public static ReassemblyBuffer<TTag> Create(int maxPending = DefaultMaxPending) =>
+        maxPending >= 1
+            ? new ReassemblyBuffer<TTag>(ImmutableDictionary<ConcatKey, PendingSms<TTag>>.Empty, maxPending)
+            : throw new ArgumentOutOfRangeException(nameof(maxPending), maxPending, "must be at least 1");
+
+    public int MaxPending { get; }
+
+    /// <summary>The messages still waiting for parts, oldest first.</summary>
+    public IReadOnlyList<PendingSms<TTag>> Pending => [.. _pending.Values.OrderBy(p => p.FirstReceivedAt)];
+
+    public int Count => _pending.Count;
+
+    /// <summary>Takes one part; <paramref name="receivedAt"/> is the caller's clock, used only for age.</summary>
+    public ReassemblyStep<TTag> Add(SmsDeliver sms, TTag tag, DateTimeOffset receivedAt)
+    {
+        var part = new ReceivedPart<TTag>(sms, tag, receivedAt);
+        if (sms.Concat is not { Total: > 1 } concat)
+            return new ReassemblyStep<TTag>(this, Whole(null, [part]), null, []);
+
+        var key = new ConcatKey(sms.Originator, concat.Reference, concat.Total);
+        var index = concat.Sequence - 1;
+        var pending = _pending;
+        var givenUp = ImmutableArray.CreateBuilder<IncompleteSms<TTag>>();
+
+        if (pending.TryGetValue(key, out var existing) && existing.Slots[index] is { } held)
+        {
+            if (held.Sms.Text == sms.Text && held.Sms.Coding == sms.Coding)
+                return new ReassemblyStep<TTag>(this, null, part, []);
+            givenUp.Add(Incomplete(existing, GiveUpReason.ReferenceReused));
+            pending = pending.Remove(key);
+            existing = null;
+        }
+
+        if (existing is null && pending.Count >= MaxPending)
+        {
+            var oldest = pending.Values.MinBy(p => p.FirstReceivedAt)!;
+            givenUp.Add(Incomplete(oldest, GiveUpReason.BufferFull));
+            pending = pending.Remove(oldest.Key);
+        }
+
+        var updated = existing is null
+            ? new PendingSms<TTag>(key, Enumerable.Repeat<ReceivedPart<TTag>?>(null, concat.Total).ToImmutableArray().SetItem(index, part), receivedAt, receivedAt)
+            : existing with { Slots = existing.Slots.SetItem(index, part), LastReceivedAt = receivedAt };
+
+        if (updated.Slots.All(p => p is not null))
+            return new ReassemblyStep<TTag>(new(pending.Remove(key), MaxPending), Whole(key, updated.Received), null, givenUp.ToImmutable());
+        return new ReassemblyStep<TTag>(new(pending.SetItem(key, updated), MaxPending), null, null, givenUp.ToImmutable());
+    }
+
+    /// <summary>Stops waiting for <paramref name="key"/>: returns what it had (null if it was not pending) and the buffer without it.</summary>
+    public (ReassemblyBuffer<TTag> Buffer, IncompleteSms<TTag>? GivenUp) GiveUp(ConcatKey key) =>
+        _pending.TryGetValue(key, out var pending)
+            ? (new(_pending.Remove(key), MaxPending), Incomplete(pending, GiveUpReason.Requested))
+            : (this, null);
+
+    /// <summary>Gives up every message whose first part came before <paramref name="cutoff"/>.</summary>
+    public (ReassemblyBuffer<TTag> Buffer, ImmutableArray<IncompleteSms<TTag>> GivenUp) GiveUpOlderThan(DateTimeOffset cutoff)
+    {
+        var old = _pending.Values.Where(p => p.FirstReceivedAt < cutoff).OrderBy(p => p.FirstReceivedAt).ToList();
+        if (old.Count == 0) return (this, []);
+        return (new(_pending.RemoveRange(old.Select(p => p.Key)), MaxPending),
+            [.. old.Select(p => Incomplete(p, GiveUpReason.Requested))]);
+    }
+
+    private static ReassembledSms<TTag> Whole(ConcatKey? key, ImmutableArray<ReceivedPart<TTag>> parts)
+    {
+        var first = parts[0].Sms;
+        return new ReassembledSms<TTag>(first.Originator, string.Concat(parts.Select(p => p.Sms.Text)), first.Coding, first.Timestamp, key, parts);
+    }
+
+    private static IncompleteSms<TTag> Incomplete(PendingSms<TTag> pending, GiveUpReason reason) =>
+        new(pending.Key, pending.Received, pending.Missing, reason);
+}
