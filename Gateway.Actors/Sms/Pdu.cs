@@ -112,20 +112,27 @@ public static class Pdu
     /// <summary>Upper-case hex, as AT+CMGS takes a PDU.</summary>
     public static string ToHex(ReadOnlySpan<byte> pdu) => Convert.ToHexString(pdu);
 
-    /// <summary>Parses hex as a modem prints a PDU (either case, surrounding white space ignored).</summary>
+    /// <summary>Parses hex as a modem prints a PDU (either case; white space anywhere is ignored, so a pasted dump works).</summary>
     /// <exception cref="PduFormatException">Not hex, or an odd number of digits.</exception>
     public static byte[] FromHex(string hex)
     {
-        var text = hex.AsSpan().Trim();
-        if (text.Length % 2 != 0)
-            throw new PduFormatException($"the hex has an odd number of digits ({text.Length})");
-        var bytes = new byte[text.Length / 2];
-        for (var i = 0; i < text.Length; i++)
+        var digits = 0;
+        for (var i = 0; i < hex.Length; i++)
         {
-            var nibble = HexValue(text[i]);
-            if (nibble < 0)
-                throw new PduFormatException($"'{text[i]}' at character {i + 1} is not a hex digit");
-            bytes[i / 2] |= (byte)(i % 2 == 0 ? nibble << 4 : nibble);
+            if (char.IsWhiteSpace(hex[i])) continue;
+            if (HexValue(hex[i]) < 0)
+                throw new PduFormatException($"'{hex[i]}' at character {i + 1} is not a hex digit");
+            digits++;
+        }
+        if (digits % 2 != 0)
+            throw new PduFormatException($"the hex has an odd number of digits ({digits})");
+        var bytes = new byte[digits / 2];
+        var n = 0;
+        foreach (var c in hex)
+        {
+            if (char.IsWhiteSpace(c)) continue;
+            bytes[n / 2] |= (byte)(n % 2 == 0 ? HexValue(c) << 4 : HexValue(c));
+            n++;
         }
         return bytes;
     }

@@ -56,7 +56,8 @@ public sealed record PendingSms<TTag>(ConcatKey Key, ImmutableArray<ReceivedPart
 
 /// <summary>The outcome of <see cref="ReassemblyBuffer{TTag}.Add"/>: the new buffer and what happened.</summary>
 /// <param name="Completed">The whole message, when this part was the last one missing (or the SMS was not concatenated).</param>
-/// <param name="Duplicate">This part, when the same part (same number, same text) was already held; the buffer is unchanged.</param>
+/// <param name="Duplicate">This part, when the same part (same number, same text) was already held or belonged to a
+/// message completed recently; the buffer is unchanged.</param>
 /// <param name="GivenUp">Messages dropped from the buffer by this step (full buffer, reused reference): hand them on, do not lose them.</param>
 public sealed record ReassemblyStep<TTag>(
     ReassemblyBuffer<TTag> Buffer,
@@ -71,6 +72,8 @@ public sealed record ReassemblyStep<TTag>(
 /// gets what came with the missing part numbers. Immutable: every operation returns a new buffer,
 /// so an actor can hold it in a field and replace it. Holds at most <see cref="MaxPending"/>
 /// incomplete messages (default 1000); past that the oldest is given up, never silently dropped.
+/// It also remembers the last <see cref="MaxPending"/> completed messages, so a part the network
+/// delivers again after its message was complete is a duplicate, not the start of a new message.
 /// </summary>
 public sealed class ReassemblyBuffer<TTag>
 {
@@ -78,16 +81,42 @@ public sealed class ReassemblyBuffer<TTag>
 
     private readonly ImmutableDictionary<ConcatKey, PendingSms<TTag>> _pending;
 
-    private ReassemblyBuffer(ImmutableDictionary<ConcatKey, PendingSms<TTag>> pending, int maxPending)
+    /// <summary>Part texts of recently completed messages, and the order they completed in (oldest first).</summary>
+    private readonly ImmutableDictionary<ConcatKey, ImmutableArray<string>> _completed;
+    private readonly ImmutableQueue<ConcatKey> _completedOrder;
+
+    private ReassemblyBuffer(ImmutableDictionary<ConcatKey, PendingSms<TTag>> pending, int maxPending,
+        ImmutableDictionary<ConcatKey, ImmutableArray<string>> completed, ImmutableQueue<ConcatKey> completedOrder)
     {
         _pending = pending;
         MaxPending = maxPending;
+        _completed = completed;
+        _completedOrder = completedOrder;
+    }
+
+    private ReassemblyBuffer<TTag> With(ImmutableDictionary<ConcatKey, PendingSms<TTag>> pending) =>
+        new(pending, MaxPending, _completed, _completedOrder);
+
+    /// <summary>This buffer with <paramref name="key"/> remembered as completed (the oldest memory forgotten past <see cref="MaxPending"/>).</summary>
+    private ReassemblyBuffer<TTag> Remember(ImmutableDictionary<ConcatKey, PendingSms<TTag>> pending, ConcatKey key, ImmutableArray<string> texts)
+    {
+        var completed = _completed;
+        var order = _completedOrder;
+        if (completed.ContainsKey(key))
+            order = ImmutableQueue.CreateRange(order.Where(k => k != key));
+        else if (completed.Count >= MaxPending)
+        {
+            order = order.Dequeue(out var oldest);
+            completed = completed.Remove(oldest);
+        }
+        return new(pending, MaxPending, completed.SetItem(key, texts), order.Enqueue(key));
     }
 
     /// <summary>An empty buffer holding at most <paramref name="maxPending"/> incomplete messages.</summary>
     public static ReassemblyBuffer<TTag> Create(int maxPending = DefaultMaxPending) =>
         maxPending >= 1
-            ? new ReassemblyBuffer<TTag>(ImmutableDictionary<ConcatKey, PendingSms<TTag>>.Empty, maxPending)
+            ? new ReassemblyBuffer<TTag>(ImmutableDictionary<ConcatKey, PendingSms<TTag>>.Empty, maxPending,
+                ImmutableDictionary<ConcatKey, ImmutableArray<string>>.Empty, ImmutableQueue<ConcatKey>.Empty)
             : throw new ArgumentOutOfRangeException(nameof(maxPending), maxPending, "must be at least 1");
 
     public int MaxPending { get; }
@@ -109,7 +138,10 @@ public sealed class ReassemblyBuffer<TTag>
         var pending = _pending;
         var givenUp = ImmutableArray.CreateBuilder<IncompleteSms<TTag>>();
 
-        if (pending.TryGetValue(key, out var existing) && existing.Slots[index] is { } held)
+        var known = pending.TryGetValue(key, out var existing);
+        if (!known && _completed.TryGetValue(key, out var completedTexts) && completedTexts[index] == sms.Text)
+            return new ReassemblyStep<TTag>(this, null, part, []);
+        if (known && existing!.Slots[index] is { } held)
         {
             if (held.Sms.Text == sms.Text && held.Sms.Coding == sms.Coding)
                 return new ReassemblyStep<TTag>(this, null, part, []);
@@ -130,14 +162,18 @@ public sealed class ReassemblyBuffer<TTag>
             : existing with { Slots = existing.Slots.SetItem(index, part), LastReceivedAt = receivedAt };
 
         if (updated.Slots.All(p => p is not null))
-            return new ReassemblyStep<TTag>(new(pending.Remove(key), MaxPending), Whole(key, updated.Received), null, givenUp.ToImmutable());
-        return new ReassemblyStep<TTag>(new(pending.SetItem(key, updated), MaxPending), null, null, givenUp.ToImmutable());
+        {
+            var whole = Whole(key, updated.Received);
+            var remembered = Remember(pending.Remove(key), key, [.. whole.Parts.Select(p => p.Sms.Text)]);
+            return new ReassemblyStep<TTag>(remembered, whole, null, givenUp.ToImmutable());
+        }
+        return new ReassemblyStep<TTag>(With(pending.SetItem(key, updated)), null, null, givenUp.ToImmutable());
     }
 
     /// <summary>Stops waiting for <paramref name="key"/>: returns what it had (null if it was not pending) and the buffer without it.</summary>
     public (ReassemblyBuffer<TTag> Buffer, IncompleteSms<TTag>? GivenUp) GiveUp(ConcatKey key) =>
         _pending.TryGetValue(key, out var pending)
-            ? (new(_pending.Remove(key), MaxPending), Incomplete(pending, GiveUpReason.Requested))
+            ? (With(_pending.Remove(key)), Incomplete(pending, GiveUpReason.Requested))
             : (this, null);
 
     /// <summary>Gives up every message whose first part came before <paramref name="cutoff"/>.</summary>
@@ -145,7 +181,7 @@ public sealed class ReassemblyBuffer<TTag>
     {
         var old = _pending.Values.Where(p => p.FirstReceivedAt < cutoff).OrderBy(p => p.FirstReceivedAt).ToList();
         if (old.Count == 0) return (this, []);
-        return (new(_pending.RemoveRange(old.Select(p => p.Key)), MaxPending),
+        return (With(_pending.RemoveRange(old.Select(p => p.Key))),
             [.. old.Select(p => Incomplete(p, GiveUpReason.Requested))]);
     }
 
