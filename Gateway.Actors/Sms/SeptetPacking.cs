@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Gateway.Sms;
 
 /// <summary>
@@ -25,12 +27,25 @@ public static class SeptetPacking
     {
         var length = PackedLength(septets.Length, fillBits);
         if (length > octets.Length) throw new ArgumentException($"{length} octets needed, {octets.Length} given", nameof(octets));
-        uint acc = 0;
+        ulong acc = 0;
         var bits = fillBits;
         var o = 0;
-        foreach (var s in septets)
+        var i = 0;
+        // Eight septets are 56 bits: seven whole octets at a time while there is room to write a ulong.
+        for (; i + 8 <= septets.Length && o + 8 <= octets.Length; i += 8)
         {
-            acc |= (uint)(s & 0x7F) << bits;
+            var block = septets.Slice(i, 8);
+            var v = (ulong)(block[0] & 0x7F) | (ulong)(block[1] & 0x7F) << 7 | (ulong)(block[2] & 0x7F) << 14 |
+                    (ulong)(block[3] & 0x7F) << 21 | (ulong)(block[4] & 0x7F) << 28 | (ulong)(block[5] & 0x7F) << 35 |
+                    (ulong)(block[6] & 0x7F) << 42 | (ulong)(block[7] & 0x7F) << 49;
+            acc |= v << bits; // bits < 8 here, so 56 + bits fits 64
+            BinaryPrimitives.WriteUInt64LittleEndian(octets[o..], acc);
+            o += 7;
+            acc >>= 56;
+        }
+        for (; i < septets.Length; i++)
+        {
+            acc |= (ulong)(septets[i] & 0x7F) << bits;
             bits += 7;
             if (bits >= 8)
             {

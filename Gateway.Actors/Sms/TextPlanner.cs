@@ -44,13 +44,18 @@ public static class TextPlanner
 
         var coding = SmsCoding.Gsm7;
         ImmutableArray<string> replaced = [];
-        if (!Gsm7Alphabet.CanEncode(text))
+        var septets = Gsm7Alphabet.CountSeptets(text);
+        if (septets < 0)
         {
             if (options.AllowUnicode) coding = SmsCoding.Ucs2;
-            else text = Transliteration.ToGsm7(text, out replaced);
+            else
+            {
+                text = Transliteration.ToGsm7(text, out replaced);
+                septets = Gsm7Alphabet.CountSeptets(text);
+            }
         }
 
-        var cuts = coding == SmsCoding.Gsm7 ? Gsm7Cuts(text) : Ucs2Cuts(text);
+        var cuts = coding == SmsCoding.Gsm7 ? Gsm7Cuts(text, septets) : Ucs2Cuts(text);
         var needed = cuts.Count + 1;
         var allowed = options.AllowConcatenation ? options.MaxParts : 1;
         if (needed > allowed)
@@ -65,10 +70,10 @@ public static class TextPlanner
 
         var parts = ImmutableArray.CreateBuilder<string>(needed);
         var start = 0;
-        foreach (var cut in cuts)
+        for (var i = 0; i < cuts.Count; i++)
         {
-            parts.Add(text[start..cut]);
-            start = cut;
+            parts.Add(text[start..cuts[i]]);
+            start = cuts[i];
         }
         parts.Add(text[start..]);
         plan = new SmsPlan(coding, parts.MoveToImmutable(), replaced);
@@ -83,20 +88,20 @@ public static class TextPlanner
     public static IReadOnlyList<SmsSubmit> ToSubmits(SmsPlan plan, SmsAddress destination, byte concatReference, bool statusReport, TimeSpan? validityPeriod)
     {
         var total = plan.PartCount;
-        var submits = new SmsSubmit[total];
+        var submits = ImmutableArray.CreateBuilder<SmsSubmit>(total);
         for (var i = 0; i < total; i++)
         {
             var concat = total > 1 ? new ConcatInfo(concatReference, total, i + 1) : null;
-            submits[i] = new SmsSubmit(0, destination, plan.Coding, plan.Parts[i], [], concat, statusReport, validityPeriod);
+            submits.Add(new SmsSubmit(0, destination, plan.Coding, plan.Parts[i], [], concat, statusReport, validityPeriod));
         }
-        return ImmutableArray.Create(submits);
+        return submits.MoveToImmutable();
     }
 
     /// <summary>Where parts end (exclusive indexes, the last part's end left out): 160 septets fit one SMS, else 153 per part.</summary>
-    private static List<int> Gsm7Cuts(string text)
+    private static IReadOnlyList<int> Gsm7Cuts(string text, int septets)
     {
+        if (septets <= Gsm7Alphabet.SinglePartSeptets) return [];
         var cuts = new List<int>();
-        if (Gsm7Alphabet.CountSeptets(text) <= Gsm7Alphabet.SinglePartSeptets) return cuts;
         var used = 0;
         for (var i = 0; i < text.Length; i++)
         {
@@ -112,10 +117,10 @@ public static class TextPlanner
     }
 
     /// <summary>Where parts end: 70 code units fit one SMS, else 67 per part, a surrogate pair kept together.</summary>
-    private static List<int> Ucs2Cuts(string text)
+    private static IReadOnlyList<int> Ucs2Cuts(string text)
     {
+        if (text.Length <= Ucs2.SinglePartUnits) return [];
         var cuts = new List<int>();
-        if (text.Length <= Ucs2.SinglePartUnits) return cuts;
         var start = 0;
         while (text.Length - start > Ucs2.ConcatenatedPartUnits)
         {
