@@ -35,9 +35,8 @@ public static class SeptetPacking
         for (; i + 8 <= septets.Length && o + 8 <= octets.Length; i += 8)
         {
             var block = septets.Slice(i, 8);
-            var v = (ulong)(block[0] & 0x7F) | (ulong)(block[1] & 0x7F) << 7 | (ulong)(block[2] & 0x7F) << 14 |
-                    (ulong)(block[3] & 0x7F) << 21 | (ulong)(block[4] & 0x7F) << 28 | (ulong)(block[5] & 0x7F) << 35 |
-                    (ulong)(block[6] & 0x7F) << 42 | (ulong)(block[7] & 0x7F) << 49;
+            var v = (block[0] & 0x7FUL) | (block[1] & 0x7FUL) << 7 | (block[2] & 0x7FUL) << 14 | (block[3] & 0x7FUL) << 21 |
+                    (block[4] & 0x7FUL) << 28 | (block[5] & 0x7FUL) << 35 | (block[6] & 0x7FUL) << 42 | (block[7] & 0x7FUL) << 49;
             acc |= v << bits; // bits < 8 here, so 56 + bits fits 64
             BinaryPrimitives.WriteUInt64LittleEndian(octets[o..], acc);
             o += 7;

@@ -43,7 +43,13 @@ public class PduVectorTests
         var submit = new SmsSubmit(0, SmsAddress.International(PhoneNumber.Parse("+46708251358")), SmsCoding.Gsm7,
             "hellohello", [], null, false, TimeSpan.FromDays(4));
         Assert.Equal(HelloHello, Pdu.ToHex(Pdu.Encode(submit)));
+        Assert.Equal(HelloHello, Pdu.ToHex(Pdu.Encode(submit, null)));
         Assert.Equal(23, Pdu.TpduLength(Pdu.Encode(submit))); // what AT+CMGS=23 announces
+
+        var buffer = new byte[Pdu.MaxLength];
+        var length = Pdu.Encode(submit, buffer);
+        Assert.Equal(HelloHello, Pdu.ToHex(buffer.AsSpan(0, length)));
+        Assert.Throws<ArgumentException>(() => Pdu.Encode(submit, new byte[10]));
     }
 
     // A SMS-DELIVER as a modem prints it after AT+CMGR:

@@ -122,6 +122,8 @@ public class TextPlannerTests
     {
         var submit = Assert.Single(TextPlanner.ToSubmits(Plan("hi"), Someone, 7, false, null));
         Assert.Null(submit.Concat);
+        // 00 SMSC; 01 submit, no VP, no SRR, no UDHI; 00 MR; 0C 91 247077214365; 00 PID; 00 DCS;
+        // 02 septets: E8 = h (1101000) | i bit 0 << 7, 34 = i (1101001) >> 1
         Assert.Equal("0001000C91247077214365000002E834", Pdu.ToHex(Pdu.Encode(submit)));
     }
 }
