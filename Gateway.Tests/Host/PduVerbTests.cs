@@ -100,6 +100,18 @@ public class PduVerbTests
     }
 
     [Fact]
+    public async Task Half_a_surrogate_pair_in_a_part_is_printed_as_a_replacement_character_not_a_crash()
+    {
+        // UCS2 part 1 of 2 ending in D83D, the first half of 👋 (another sender split the pair):
+        // 44 deliver with UDHI; DCS 08; TP-UDL 0A = 6 header + 4 text; 0048 "H", D83D half a pair
+        var (code, stdout, _) = await HostProcess.RunAsync(["pdu", "decode", "00440B915155109099F90008421020304050000A050003CC02010048D83D"]);
+        Assert.Equal(0, code);
+        var o = Assert.Single(JsonLines(stdout));
+        Assert.Equal("H\uFFFD", Str(o, "text"));
+        Assert.Equal(2, o.GetProperty("concat").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task PDUs_can_come_on_standard_input_one_per_line()
     {
         var (code, stdout, _) = await HostProcess.RunAsync(["pdu", "decode", "-"], stdin: $"{Deliver}\n\n{StatusReport}\n");

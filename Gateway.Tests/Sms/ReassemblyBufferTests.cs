@@ -154,6 +154,15 @@ public class ReassemblyBufferTests
     }
 
     [Fact]
+    public void A_surrogate_pair_another_sender_split_between_parts_is_whole_again_in_the_text()
+    {
+        // some phones cut UCS2 parts at 67 units regardless of pairs: 👋 is D83D DC4B
+        var step = ReassemblyBuffer<int>.Create().Add(Part(Alice, 3, 2, 1, "hi \uD83D"), 1, T0);
+        step = step.Buffer.Add(Part(Alice, 3, 2, 2, "\uDC4B there"), 2, T0);
+        Assert.Equal("hi 👋 there", step.Completed!.Text);
+    }
+
+    [Fact]
     public void Parts_decoded_from_PDUs_reassemble()
     {
         var plan = TextPlannerTestsHelper.Plan(new string('x', 400) + "€ end");
