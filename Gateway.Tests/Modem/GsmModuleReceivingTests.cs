@@ -78,14 +78,14 @@ public class GsmModuleReceivingTests(ITestOutputHelper output) : ModuleTestKit(o
             $"+CMGL: 2,0,,{Pdus.TpduLength(b)}", b,
             $"+CMGL: 5,2,,{Pdus.TpduLength(submit)}", submit));
         var status = CreateTestProbe();
-        StartModule(modem, status);
+        var module = StartModule(modem, status);
 
         var received = new[] { await ExpectMsgAsync<SmsReceived>(Patience), await ExpectMsgAsync<SmsReceived>(Patience) };
         Assert.Equal(["first", "second"], received.Select(r => r.Sms.Text).ToArray());
         Assert.Equal([1, 2], received.Select(r => r.SimIndex ?? -1).ToArray());
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
 
-        LastSender.Tell(new ConfirmStored("gsm-t", received[1].ReceiptId));
+        module.Tell(new ConfirmStored("gsm-t", received[1].ReceiptId));
         await modem.NextMatchingAsync("AT+CMGD=2");
     }
 
@@ -115,14 +115,14 @@ public class GsmModuleReceivingTests(ITestOutputHelper output) : ModuleTestKit(o
         const string garbage = "07914402000000F0FF";
         modem.On("AT+CMGL=4", ScriptedModem.Ok("+CMGL: 9,0,,2", garbage, "+CMGL: x,broken", "+CMGL: 10,0,,5", "ZZZZ"));
         var status = CreateTestProbe();
-        StartModule(modem, status);
+        var module = StartModule(modem, status);
 
         var bad = await ExpectMsgAsync<UndecodableSmsReceived>(Patience);
         Assert.Equal((9, garbage), (bad.SimIndex, bad.PduHex));
         Assert.False(string.IsNullOrWhiteSpace(bad.Problem));
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the broken list entries are logged and left on the SIM
 
-        LastSender.Tell(new ConfirmStored("gsm-t", bad.ReceiptId));
+        module.Tell(new ConfirmStored("gsm-t", bad.ReceiptId));
         await modem.NextMatchingAsync("AT+CMGD=9");
     }
 
