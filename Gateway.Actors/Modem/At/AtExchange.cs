@@ -35,9 +35,13 @@ public abstract record AtEvent
 /// <item>an unsolicited result code: reported in any state, even between a command's lines;</item>
 /// <item>any other line: collected while a command is in flight, else ignored.</item>
 /// </list>
+/// A reply keeps at most <see cref="MaxReplyLines"/> lines (a full 255-entry SIM listed with
+/// AT+CMGL is 510); further lines are ignored, so a modem spewing lines cannot grow memory.
 /// </summary>
 public sealed record AtExchange(AtCommand? Current, ImmutableList<string> Lines, string? PendingTwoLineHeader)
 {
+    public const int MaxReplyLines = 1024;
+
     public static AtExchange Idle { get; } = new(null, ImmutableList<string>.Empty, null);
 
     public bool IsBusy => Current is not null;
@@ -90,7 +94,7 @@ public sealed record AtExchange(AtCommand? Current, ImmutableList<string> Lines,
                 return (Idle with { PendingTwoLineHeader = self.PendingTwoLineHeader },
                         new AtEvent.Completed(current, new AtResult(final, self.Lines.ToImmutableArray())));
             if (current.ResponsePrefix is { } prefix && line.StartsWith(prefix, StringComparison.Ordinal))
-                return (self with { Lines = self.Lines.Add(line) }, new AtEvent.Collected(line));
+                return self.Collect(line);
         }
 
         if (Unsolicited.IsTwoLine(line))
@@ -99,7 +103,11 @@ public sealed record AtExchange(AtCommand? Current, ImmutableList<string> Lines,
             return (self, new AtEvent.UnsolicitedReceived(code!));
 
         if (self.Current is not null)
-            return (self with { Lines = self.Lines.Add(line) }, new AtEvent.Collected(line));
+            return self.Collect(line);
         return (self, new AtEvent.Ignored(line, FinalResult.TryParse(line, out _) ? "result with no command in flight" : "unsolicited line not acted on"));
     }
+
+    private (AtExchange, AtEvent) Collect(string line) => Lines.Count < MaxReplyLines
+        ? (this with { Lines = Lines.Add(line) }, new AtEvent.Collected(line))
+        : (this, new AtEvent.Ignored(line, $"reply longer than {MaxReplyLines} lines"));
 }

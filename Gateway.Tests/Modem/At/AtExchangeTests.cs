@@ -150,4 +150,16 @@ public class AtExchangeTests
         (_, ev) = ex.Feed(FramedLine.Of("OK"));
         Assert.IsType<AtEvent.Completed>(ev);
     }
+
+    [Fact]
+    public void A_reply_keeps_at_most_the_line_limit_and_still_completes()
+    {
+        var ex = AtExchange.Idle.Start(AtCommand.Of("AT+CMGL=4"));
+        AtEvent ev;
+        for (var i = 0; i < AtExchange.MaxReplyLines + 50; i++) (ex, _) = ex.Feed(FramedLine.Of($"line {i}"));
+        (_, ev) = ex.Feed(FramedLine.Of("OK"));
+        var lines = Assert.IsType<AtEvent.Completed>(ev).Result.Lines;
+        Assert.Equal(AtExchange.MaxReplyLines, lines.Length);
+        Assert.Equal("line 0", lines[0]);
+    }
 }
