@@ -61,7 +61,7 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         Receive<ConfirmStored>(c => Forward(c.Module, c));
         Receive<GetModuleStatus>(g =>
         {
-            if (_slots.TryGetValue(g.Module, out var slot) && slot.Status is { } status) Sender.Tell(status);
+            if (_slots.TryGetValue(g.Module, out var slot)) Sender.Tell(StatusOf(slot));
             else Sender.Tell(new Status.Failure(new ArgumentException($"no module \"{g.Module}\" on this node")));
         });
         Receive<GetModemBankStatus>(_ => Sender.Tell(Snapshot()));
@@ -186,6 +186,10 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     }
 
     private ModemBankStatus Snapshot() => new(_slots.Values
-        .Select(s => s.Status ?? new ModuleStatus(s.Settings.Name, s.Settings.Endpoint, ModuleState.Connecting, DateTimeOffset.UtcNow, false, null, null, null, 0, 0, 0, null))
+        .Select(StatusOf)
         .ToImmutableSortedDictionary(s => s.Module, s => s, StringComparer.Ordinal));
+
+    /// <summary>The module's last reported status; a module that has not reported yet is connecting.</summary>
+    private static ModuleStatus StatusOf(Slot slot) => slot.Status
+        ?? new ModuleStatus(slot.Settings.Name, slot.Settings.Endpoint, ModuleState.Connecting, DateTimeOffset.UtcNow, false, null, null, null, 0, 0, 0, null);
 }
