@@ -132,6 +132,7 @@ public sealed record GetModuleStatus(string Module);
 /// <summary><see cref="Subscriber"/> gets every <see cref="ModuleStatus"/> change (of one module, or of all of a bank's), starting with the current one.</summary>
 public sealed record SubscribeModuleStatus(IActorRef Subscriber);
 
+/// <summary>Stops the status updates of <see cref="SubscribeModuleStatus"/> (a subscriber that stops is removed anyway).</summary>
 public sealed record UnsubscribeModuleStatus(IActorRef Subscriber);
 
 /// <summary>Asks a modem bank for the status of all its modules.</summary>
