@@ -121,7 +121,7 @@ public sealed partial class GsmModule
         _published = status;
         if (stateChanged)
         {
-            if (status.State == ModuleState.Down) _log.Warning("{0}", status.Describe());
+            if (status.State == ModuleState.Down && !_stoppedFromOutside) _log.Warning("{0}", status.Describe());
             else _log.Info("{0}", status.Describe());
         }
         _statusListener?.Tell(status, Self);

@@ -66,6 +66,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private int _seq;
     private int _consecutiveTimeouts;
     private bool _resync;
+    private bool _stoppedFromOutside;
     private ModemInit? _init;
     private InitFacts _facts = InitFacts.Empty;
     private readonly Queue<Work> _work = new();
@@ -261,6 +262,8 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         FailAllSends($"module {Name} stopped");
         if (_phase != Phase.Closing)
         {
+            // Stopped from outside (the node shutting down): not a failure, so not logged as one.
+            _stoppedFromOutside = true;
             _lastError ??= "stopped";
             _phase = Phase.Closing;
             PublishStatus();
