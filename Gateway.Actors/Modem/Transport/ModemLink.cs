@@ -1,16 +1,18 @@
 using System.Text;
-using System.Threading.Channels;
 using Akka.Actor;
 using Gateway.Modem.At;
 
 namespace Gateway.Modem.Transport;
 
 /// <summary>
-/// The open byte stream to one modem, driven by two loops of its own so that the actor never
-/// blocks: the read loop frames bytes into lines (<see cref="LineFramer"/>) and tells each to the
-/// owner as <see cref="LineReceived"/>; the write loop drains a queue the owner fills with
-/// <see cref="Write"/>. The first failure of either (end of stream, I/O error) is told once as
-/// <see cref="LinkLost"/>. <see cref="CloseAsync"/> stops both and closes the stream within a time limit.
+/// The open byte stream to one modem, driven so that the actor never blocks: a read loop of its
+/// own frames bytes into lines (<see cref="LineFramer"/>) and tells each to the owner as
+/// <see cref="LineReceived"/>. <see cref="Write"/> starts an asynchronous write at once when none
+/// is pending (a socket with room in its buffer finishes it before returning, which saves a thread
+/// hop per AT command); a write that cannot finish at once completes on its own and later writes
+/// queue behind it, in order. The first failure (end of stream, I/O error) is told once as
+/// <see cref="LinkLost"/>. <see cref="CloseAsync"/> stops reading and writing and closes the
+/// stream within a time limit.
 /// </summary>
 public sealed class ModemLink
 {
@@ -22,8 +24,11 @@ public sealed class ModemLink
 
     private readonly Stream _stream;
     private readonly IActorRef _owner;
-    private readonly Channel<ReadOnlyMemory<byte>> _writes = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<ReadOnlyMemory<byte>> _queuedWrites = new();
+    private readonly object _writeLock = new();
     private readonly CancellationTokenSource _stop = new();
+    private bool _writing;
+    private bool _closed;
     private int _lost;
 
     private ModemLink(Stream stream, IActorRef owner)
@@ -37,12 +42,84 @@ public sealed class ModemLink
     {
         var link = new ModemLink(stream, owner);
         _ = Task.Run(() => link.ReadLoop(new LineFramer(maxLineLength)));
-        _ = Task.Run(link.WriteLoop);
         return link;
     }
 
-    /// <summary>Queues text for the modem as ASCII/Latin-1 bytes (AT commands end with CR, PDUs with Ctrl-Z).</summary>
-    public void Write(string text) => _writes.Writer.TryWrite(Encoding.Latin1.GetBytes(text));
+    /// <summary>Writes text to the modem as ASCII/Latin-1 bytes (AT commands end with CR, PDUs with Ctrl-Z); never blocks.</summary>
+    public void Write(string text)
+    {
+        ReadOnlyMemory<byte> bytes = Encoding.Latin1.GetBytes(text);
+        lock (_writeLock)
+        {
+            if (_closed) return;
+            if (_writing)
+            {
+                _queuedWrites.Enqueue(bytes);
+                return;
+            }
+            _writing = true;
+        }
+        WriteFrom(bytes);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> and whatever queued behind it, until a write has to wait.</summary>
+    private void WriteFrom(ReadOnlyMemory<byte> bytes)
+    {
+        while (true)
+        {
+            ValueTask write;
+            try
+            {
+                write = _stream.WriteAsync(bytes, _stop.Token);
+            }
+            catch (Exception e)
+            {
+                WriteFailed(e);
+                return;
+            }
+            if (!write.IsCompletedSuccessfully)
+            {
+                _ = FinishWrite(write);
+                return;
+            }
+            if (!NextQueued(out bytes)) return;
+        }
+    }
+
+    private async Task FinishWrite(ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception e)
+        {
+            WriteFailed(e);
+            return;
+        }
+        if (NextQueued(out var next)) WriteFrom(next);
+    }
+
+    private bool NextQueued(out ReadOnlyMemory<byte> next)
+    {
+        lock (_writeLock)
+        {
+            if (!_closed && _queuedWrites.TryDequeue(out next)) return true;
+            _writing = false;
+            next = default;
+            return false;
+        }
+    }
+
+    private void WriteFailed(Exception e)
+    {
+        lock (_writeLock)
+        {
+            _writing = false;
+            _queuedWrites.Clear();
+        }
+        if (!_stop.IsCancellationRequested) Lost($"writing failed: {e.GetType().Name}: {e.Message}");
+    }
 
     /// <summary>
     /// Stops both loops and closes the stream. A close that takes longer than
@@ -52,7 +129,11 @@ public sealed class ModemLink
     public async Task<bool> CloseAsync(TimeSpan limit)
     {
         Interlocked.Exchange(ref _lost, 1); // a close is not a loss: tell nobody
-        _writes.Writer.TryComplete();
+        lock (_writeLock)
+        {
+            _closed = true;
+            _queuedWrites.Clear();
+        }
         await _stop.CancelAsync();
         var close = Task.Run(() => _stream.Dispose());
         try
@@ -96,26 +177,6 @@ public sealed class ModemLink
         catch (Exception e)
         {
             Lost($"reading failed: {e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private async Task WriteLoop()
-    {
-        try
-        {
-            await foreach (var bytes in _writes.Reader.ReadAllAsync(_stop.Token))
-            {
-                await _stream.WriteAsync(bytes, _stop.Token);
-                await _stream.FlushAsync(_stop.Token);
-            }
-        }
-        catch (Exception e) when (_stop.IsCancellationRequested)
-        {
-            _ = e;
-        }
-        catch (Exception e)
-        {
-            Lost($"writing failed: {e.GetType().Name}: {e.Message}");
         }
     }
 
