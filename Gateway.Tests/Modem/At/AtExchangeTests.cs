@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using Gateway.Modem.At;
 using Xunit;
 
@@ -161,5 +162,18 @@ public class AtExchangeTests
         var lines = Assert.IsType<AtEvent.Completed>(ev).Result.Lines;
         Assert.Equal(AtExchange.MaxReplyLines, lines.Length);
         Assert.Equal("line 0", lines[0]);
+    }
+
+    [Property(MaxTest = 500)]
+    public bool Any_modem_output_is_classified_without_throwing_and_a_final_OK_always_leaves_the_exchange_idle(string[] lines, bool prompts)
+    {
+        var ex = AtExchange.Idle.Start(prompts ? AtCommand.SendPdu(20, "00AA") : AtCommand.Of("AT+CMGL=4"));
+        foreach (var line in lines)
+        {
+            if (string.IsNullOrEmpty(line)) continue;
+            (ex, _) = ex.Feed(line.StartsWith('>') ? FramedLine.Prompt : FramedLine.Of(line.Replace("\r", "").Replace("\n", "")));
+        }
+        (ex, _) = ex.Feed(FramedLine.Of("OK"));
+        return !ex.IsBusy;
     }
 }
