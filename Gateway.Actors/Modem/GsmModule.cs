@@ -25,10 +25,10 @@ namespace Gateway.Modem;
 /// One AT command is in flight at a time (<see cref="AtExchange"/>), each with its own timeout.
 /// Unsolicited codes (+CMTI, +CMT, +CDS, +CDSI, RING, +CREG) are handled in every state. Work
 /// waits in two queues: receive-side work (reads, deletes, acknowledgements, health polls) goes
-/// before the next send part, so a busy sender never starves the SIM. Send jobs wait in an explicit
-/// bounded queue rather than the stash, so their number is part of the status routing reads. Nothing here blocks: the
-/// transport's loops (<see cref="ModemLink"/>) turn bytes into <see cref="ModemLink.LineReceived"/>
-/// messages. A module that cannot go on closes its link (within <c>close-timeout</c>) and stops;
+/// before the next send part, so a busy sender never starves the SIM. Send jobs wait in an
+/// explicit bounded queue rather than the stash, so their number is part of the status routing
+/// reads. Nothing here blocks: the transport's read loop (<see cref="ModemLink"/>) turns bytes
+/// into <see cref="ModemLink.LineReceived"/> messages, and writes are asynchronous. A module that cannot go on closes its link (within <c>close-timeout</c>) and stops;
 /// its parent (<see cref="ModemBank"/>) reopens it under back-off, so one bad modem never holds up another.
 /// </summary>
 public sealed partial class GsmModule : ReceiveActor, IWithTimers
