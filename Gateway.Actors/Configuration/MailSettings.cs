@@ -1,3 +1,4 @@
+using Gateway.Accounts;
 using Gateway.Sms;
 
 namespace Gateway.Configuration;
@@ -25,7 +26,9 @@ public sealed record MailSettings(
     IReadOnlyList<ListenerSettings> Pop3Listen,
     TlsSettings Tls,
     PlaintextAuth AllowPlaintextAuth,
-    long MaxMessageSize)
+    long MaxMessageSize,
+    LoginThrottleSettings LoginThrottle,
+    TimeSpan AuthCacheTtl)
 {
     internal static MailSettings Read(ConfigReader r)
     {
@@ -45,9 +48,17 @@ public sealed record MailSettings(
         else if (tls.Configured && !File.Exists(tls.Certificate))
             tlsReader.Error("certificate", $"file \"{tls.Certificate}\" does not exist");
 
+        var throttle = r.Child("login-throttle");
+        var d = LoginThrottleSettings.Default;
         return new MailSettings(domain, cc, smtp, pop3, tls,
             r.Enum("allow-plaintext-auth", PlaintextAuth.Loopback),
-            r.Size("max-message-size", 256 * 1024, min: 1024));
+            r.Size("max-message-size", 256 * 1024, min: 1024),
+            new LoginThrottleSettings(
+                throttle.Int("max-failures", d.MaxFailures, min: 1, max: 1000),
+                throttle.Duration("window", d.Window, TimeSpan.FromSeconds(1)),
+                throttle.Duration("lockout", d.Lockout, TimeSpan.Zero),
+                throttle.Duration("max-lockout", d.MaxLockout, TimeSpan.Zero)),
+            r.Duration("auth-cache-ttl", TimeSpan.FromMinutes(5), TimeSpan.Zero));
     }
 
     private static IReadOnlyList<ListenerSettings> ReadListeners(ConfigReader r, int defaultPort)

@@ -19,6 +19,8 @@ public sealed record UserSettings(
         if (address.Count(c => c == '@') != 1 || address.StartsWith('@') || address.EndsWith('@'))
             r.Error("address", $"\"{address}\" is not an e-mail address");
         var hash = r.RequiredString("password-hash");
+        if (hash.Length > 0 && !Accounts.PasswordHasher.IsWellFormed(hash, out var problem))
+            r.Error("password-hash", problem!);
         return new UserSettings(name, address, hash, r.Strings("sms-groups"), r.Enum("notify", NotifyMode.Failures));
     }
 }

@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using Gateway.Accounts;
 using Gateway.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,14 @@ public static class GatewayHost
             ContentRootPath = Environment.CurrentDirectory,
         });
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(sp =>
+        {
+            var accounts = AccountDirectory.FromSettings(settings);
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Accounts");
+            accounts.LoginFailed += (login, client, outcome) =>
+                log.LogWarning("log-in {Outcome} for {Login} from {Client}", outcome == LoginOutcome.Throttled ? "throttled" : "refused", login, client);
+            return accounts;
+        });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
         builder.Logging.AddSimpleConsole(o =>

@@ -30,7 +30,7 @@ public class GatewaySettingsTests
     [Fact]
     public void The_design_contract_example_loads_with_its_values()
     {
-        var result = Load("""
+        var result = Load($$"""
             gateway {
               node.name = "node-a"
               storage { provider = sqlite, connection-string = "Data Source=data/gateway.db" }
@@ -43,7 +43,7 @@ public class GatewaySettingsTests
                 allow-plaintext-auth = loopback
                 max-message-size = 256k
               }
-              users { alice { address = "alice@sms.example.net", password-hash = "x", sms-groups = [operator-a] } }
+              users { alice { address = "alice@sms.example.net", password-hash = "{{Gateway.Accounts.PasswordHasher.Hash("pw", 1000)}}", sms-groups = [operator-a] } }
               sms-groups { operator-a { selection = round-robin } }
               modules {
                 gsm-1 { node = "node-a", group = operator-a, transport = tcp, host = "127.0.0.1", port = 7100 }
@@ -92,6 +92,7 @@ public class GatewaySettingsTests
     [InlineData("gateway.modules.m { node = a, group = g, number = \"12ab\" }\ngateway.sms-groups.g {}", "gateway.modules.m.number", "contains 'a'")]
     [InlineData("gateway.modules.m { node = a, group = nope, number = \"+420600000001\" }", "gateway.modules.m.group", "not in sms-groups")]
     [InlineData("gateway.users.bob { sms-groups = [g] }", "gateway.users.bob.password-hash", "is required")]
+    [InlineData("gateway.users.bob { password-hash = \"secret\" }", "gateway.users.bob.password-hash", "hash-password verb")]
     [InlineData("gateway.routing.outgoing = [ { groups = [] } ]", "gateway.routing.outgoing[0].groups", "at least one")]
     [InlineData("gateway.routing.outgoing = [ { groups = [g], hours = \"8-18\" } ]\ngateway.sms-groups.g {}", "gateway.routing.outgoing[0].hours", "08:00-18:00")]
     [InlineData("gateway.routing.incoming = [ { group = \"*\", action = deliver } ]", "gateway.routing.incoming[0].user", "required for action = deliver")]
