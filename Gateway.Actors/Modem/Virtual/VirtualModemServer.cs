@@ -56,8 +56,9 @@ public sealed class VirtualModemServer : IAsyncDisposable
     /// <summary>One modem's listener and its single attached client.</summary>
     private sealed class ModemPort(VirtualModem modem, TcpListener listener, ILogger log, CancellationToken stop)
     {
+        private readonly HashSet<Task> _bridges = [];
         private Task _accepting = Task.CompletedTask;
-        private Task? _attached;
+        private int _attached; // 1 while a client is attached; cleared before its socket closes
 
         public IPEndPoint Endpoint { get; } = (IPEndPoint)listener.LocalEndpoint;
 
@@ -68,7 +69,9 @@ public sealed class VirtualModemServer : IAsyncDisposable
             listener.Stop();
             try { await _accepting; }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { }
-            if (Volatile.Read(ref _attached) is { } attached) await attached;
+            Task[] bridges;
+            lock (_bridges) bridges = [.. _bridges];
+            await Task.WhenAll(bridges);
         }
 
         private async Task AcceptAsync()
@@ -79,7 +82,7 @@ public sealed class VirtualModemServer : IAsyncDisposable
                 try { client = await listener.AcceptTcpClientAsync(stop); }
                 catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
 
-                if (Volatile.Read(ref _attached) is { IsCompleted: false })
+                if (Interlocked.CompareExchange(ref _attached, 1, 0) != 0)
                 {
                     log.LogInformation("virtual modem {Sim}: refused a second client from {Remote} (port in use)", modem.SimNumber, client.Client.RemoteEndPoint);
                     client.Dispose();
@@ -89,16 +92,23 @@ public sealed class VirtualModemServer : IAsyncDisposable
                 try { line = modem.Connect(); }
                 catch (IOException e)
                 {
+                    Volatile.Write(ref _attached, 0);
                     log.LogInformation("virtual modem {Sim}: closed a client at once: {Reason}", modem.SimNumber, e.Message);
                     client.Dispose();
                     continue;
                 }
-                Volatile.Write(ref _attached, BridgeAsync(client, line));
+                var bridge = BridgeAsync(client, line);
+                lock (_bridges) _bridges.Add(bridge);
+                _ = bridge.ContinueWith(t =>
+                {
+                    lock (_bridges) _bridges.Remove(t);
+                }, TaskScheduler.Default);
             }
         }
 
         private async Task BridgeAsync(TcpClient client, Stream line)
         {
+            await Task.Yield();
             var remote = client.Client.RemoteEndPoint;
             log.LogInformation("virtual modem {Sim}: client {Remote} attached", modem.SimNumber, remote);
             client.NoDelay = true;
@@ -107,6 +117,8 @@ public sealed class VirtualModemServer : IAsyncDisposable
             var fromClient = PumpAsync(socket, line, cts.Token);
             var toClient = PumpAsync(line, socket, cts.Token);
             await Task.WhenAny(fromClient, toClient);
+            // Free the port before the client can see its socket close, so it may reconnect at once.
+            Volatile.Write(ref _attached, 0);
             cts.Cancel();
             await line.DisposeAsync();
             client.Dispose();

@@ -289,7 +289,7 @@ public sealed class VirtualNetwork
     private VirtualPhone PhoneByKey(string key) => _phones.GetOrAdd(key, k => new VirtualPhone(this, k));
 
     private static string Normalize(string number) =>
-        TryNormalize(number, out var n) ? n : throw new ArgumentException($"\"{number}\" is not an E.164 number (+ and 7 to 15 digits)", nameof(number));
+        TryNormalize(number, out var n) ? n : throw new ArgumentException($"\"{number}\" is not an E.164 number (+ and 7 to 15 digits)");
 
     private static bool TryNormalize(string number, out string e164)
     {

@@ -47,6 +47,12 @@ public sealed class ControlServer : IAsyncDisposable
 
     public IPEndPoint? Endpoint { get; private set; }
 
+    /// <summary>Connections being served now.</summary>
+    public int OpenConnections
+    {
+        get { lock (_connections) return _connections.Count; }
+    }
+
     /// <summary>Listens on 127.0.0.1:<paramref name="port"/> (0 = a free port); returns the address.</summary>
     public IPEndPoint Start(int port = 0)
     {
@@ -161,6 +167,10 @@ public sealed class ControlServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             _log.LogDebug("virtual network control: {Remote} went away: {Message}", remote, e.Message);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // the server is stopping
         }
         finally
         {
