@@ -74,6 +74,8 @@ public static class ControlCommands
 
     private static readonly JsonSerializerOptions Json = new()
     {
+        // Text stays readable UTF-8 (a reply line is UTF-8 anyway); JSON's own escapes still apply.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
