@@ -185,7 +185,7 @@ public partial class SmsThroughTheNetworkTests
         await line.CommandAsync("AT+CMEE=1");
 
         // An SMS-DELIVER is not something a phone can submit.
-        var deliver = Pdu.Encode(new SmsDeliver(new SmsAddress(AddressType.International, Phone1), DateTimeOffset.UnixEpoch,
+        var deliver = Pdu.Encode(new SmsDeliver(new SmsAddress(AddressType.International, Phone1), DateTimeOffset.Parse("2026-01-01T00:00:00Z"),
             SmsCoding.Gsm7, MessageClass.None, "hi", [], null), "+420999999999");
         Assert.Equal("\r\n+CMS ERROR: 96\r\n", await SendPduAsync(line, (Pdu.TpduLength(deliver), Convert.ToHexString(deliver))));
 
