@@ -6,7 +6,7 @@ namespace Gateway.Tests.Modem.Virtual;
 /// <summary>
 /// The realism check: gammu, a common AT client, drives a modem of the modemsim verb through a
 /// real pseudo-terminal (socat bridges the pty to the modem's TCP port). gammu must identify the
-/// modem, send a long Unicode SMS and read an SMS a virtual phone sent, each time ending cleanly
+/// modem, send a long Unicode SMS and read the SMS virtual phones sent (getallsms, geteachsms), each time ending cleanly
 /// (exit 0) well within the hang guard.
 /// </summary>
 public class GammuRealismTests
@@ -58,9 +58,16 @@ public class GammuRealismTests
             Assert.Equal("OK sent 2 part(s) gsm7", (await control.CommandAsync($"SEND {OtherPhone} {number} {new string('x', 150)} and the end")).Reply);
             var inbox = await GammuAsync(gammurc, gammuLog, "getallsms");
             Assert.Contains($"Remote number        : \"{OtherPhone}\"", inbox);
-            Assert.Contains("Ahoj, jak se máš? Odpověz prosím.", inbox);
-            Assert.Contains(new string('x', 150) + " and the end", inbox.Replace("\n", ""));
-            Assert.Contains("3 SMS parts in 2 SMS sequences", inbox);
+            Assert.Contains("Coding               : Unicode (no compression)", inbox);
+            Assert.Contains("\nAhoj, jak se máš? Odpověz prosím.\n", inbox);
+            Assert.Matches(@"Concatenated \(linked\) message, ID \(8 bit\) \d+, part 1 of 2", inbox);
+            Assert.Matches(@"Concatenated \(linked\) message, ID \(8 bit\) \d+, part 2 of 2", inbox);
+            Assert.Contains("3 SMS parts in 3 SMS sequences", inbox);
+
+            // geteachsms links the parts: the whole text in one piece.
+            var linked = await GammuAsync(gammurc, gammuLog, "geteachsms");
+            Assert.Contains("\n" + new string('x', 150) + " and the end\n", linked);
+            Assert.Contains("3 SMS parts in 2 SMS sequences", linked);
         }
         finally
         {

@@ -24,6 +24,7 @@ public class ModemSimVerbTests
         await using var line = new ModemLine(client.GetStream());
         Assert.Equal("AT+CPIN?\r\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n", await line.CommandAsync("AT+CPIN?"));
         Assert.Equal("AT+CPIN=\"4321\"\r\r\nOK\r\n", await line.CommandAsync("AT+CPIN=\"4321\""));
+        Assert.Equal("\r\nSMS Ready\r\n", await line.ReadUntilAsync("SMS Ready\r\n"));
         Assert.Equal("AT+CNUM\r\r\n+CNUM: \"\",\"+420601000011\",145\r\n\r\nOK\r\n", await line.CommandAsync("AT+CNUM"));
 
         sim.Process.Signal(15);
