@@ -19,6 +19,13 @@ internal sealed record Unsolicited(string Text, long? AckId);
 /// </summary>
 internal sealed class ModemSession
 {
+    /// <summary>
+    /// Unsolicited lines queued while the client does not read; beyond this the newest are dropped
+    /// (a real module's buffer overflows too). A dropped <c>+CMT</c> is never acknowledged, so it
+    /// times out into SIM storage: SMS are not lost, only their indications.
+    /// </summary>
+    public const int MaxQueuedUnsolicited = 256;
+
     private static readonly Encoding Latin1 = Encoding.Latin1;
 
     private readonly VirtualModem _modem;
@@ -57,6 +64,11 @@ internal sealed class ModemSession
     public void PostUnsolicited(Unsolicited unsolicited)
     {
         if (_modem.Faults.Silent) return; // a hung module produces nothing (a direct SMS then times out into storage)
+        if (_unsolicited.Count >= MaxQueuedUnsolicited)
+        {
+            _log.LogWarning("virtual modem {Sim}: unsolicited line dropped, {Max} already wait for the client to read: {Line}", Sim, MaxQueuedUnsolicited, unsolicited.Text.Split('\r')[0]);
+            return;
+        }
         _unsolicited.Enqueue(unsolicited);
         Wake();
     }

@@ -22,17 +22,21 @@ public sealed record PhoneSendResult(int Parts, SmsCoding Coding);
 /// </summary>
 public sealed class VirtualPhone
 {
+    /// <summary>Most messages an inbox keeps (long load runs); beyond that the oldest are forgotten. <see cref="MessagesReceived"/> still counts them.</summary>
+    public const int MaxInbox = 100_000;
+
     /// <summary>Most unfinished concatenated messages kept at once; beyond that the oldest is dropped, as a phone's memory would.</summary>
     public const int MaxIncomplete = 1000;
 
     private readonly object _lock = new();
     private readonly VirtualNetwork _network;
-    private readonly List<ReceivedSms> _inbox = [];
+    private readonly Queue<ReceivedSms> _inbox = new();
     private readonly Dictionary<(string From, int Reference, int Total), (long Started, SortedDictionary<int, SmsSubmit> Parts)> _incomplete = new();
     private long _started;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextReference = Random.Shared.Next(256);
     private long _partsReceived;
+    private long _messagesReceived;
 
     internal VirtualPhone(VirtualNetwork network, string number)
     {
@@ -44,6 +48,9 @@ public sealed class VirtualPhone
 
     /// <summary>Complete messages received, oldest first.</summary>
     public ImmutableArray<ReceivedSms> Inbox { get { lock (_lock) return [.. _inbox]; } }
+
+    /// <summary>Complete messages received since the phone was created (not reduced by <see cref="ClearInbox"/> or the inbox limit).</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
     /// <summary>Parts received (a 3-part message counts 3).</summary>
     public long PartsReceived => Interlocked.Read(ref _partsReceived);
@@ -118,7 +125,9 @@ public sealed class VirtualPhone
 
     private void Complete(ReceivedSms sms)
     {
-        _inbox.Add(sms);
+        Interlocked.Increment(ref _messagesReceived);
+        if (_inbox.Count >= MaxInbox) _inbox.Dequeue();
+        _inbox.Enqueue(sms);
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
