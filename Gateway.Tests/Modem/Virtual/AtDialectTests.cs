@@ -308,6 +308,41 @@ public class AtDialectTests
         Assert.Equal("\r\n+CREG: 1\r\n", await line.ReadUntilAsync("+CREG: 1\r\n"));
     }
 
+    private static readonly string[] NoiseVocabulary =
+    [
+        "AT", "at", "+CMGS=", "+CMGL=", "+CSCS=\"HEX\"", "+CNMI=2,2", "+CMEE=2", "+CPIN=", "V0", "Q1", "E0", "S3=", "A/", ";", "=", "?", "\"",
+        ",", "\r", "\n", "\r\n", "\u001A", "\u001B", "\b", "0", "1", "7", "FF", "00", "\u0000", "\u00FF", "\u0080",
+    ];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task Whatever_bytes_arrive_the_modem_keeps_its_line_and_answers_afterwards(int seed)
+    {
+        var modem = Create().AddModem(Sim1);
+        await using var line = new ModemLine(modem.Connect());
+        var random = new Random(seed);
+        for (var burst = 0; burst < 20; burst++)
+        {
+            var noise = new System.Text.StringBuilder();
+            for (var i = 0; i < random.Next(1, 200); i++)
+                noise.Append(random.Next(4) == 0 ? (char)random.Next(256) : NoiseVocabulary[random.Next(NoiseVocabulary.Length)]);
+            await line.SendAsync(noise.ToString());
+        }
+
+        // ESC leaves any PDU entry, CR ends any partial line, ATZ undoes what the noise set.
+        await line.SendAsync("\u001B\rATZ\rAT+CNUM\r");
+        await line.ReadUntilAsync($"+CNUM: \"\",\"{Sim1}\",145\r\n\r\nOK\r\n");
+        Assert.False(line.Closed);
+        Assert.True(modem.IsConnected);
+    }
+
     internal static async Task AwaitAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(ModemLine.HangGuard);
