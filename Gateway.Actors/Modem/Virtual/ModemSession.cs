@@ -225,7 +225,7 @@ internal sealed class ModemSession
         while (_unsolicited.TryDequeue(out var u))
         {
             // A direct indication that timed out meanwhile went to SIM storage; showing it now would duplicate it.
-            if (u.AckId is { } id && !_modem.IsAwaitingAck(id)) continue;
+            if (u.AckId is { } id && !_modem.TryMarkShown(id)) continue;
             var text = AtResponse.RenderUnsolicited(u.Text, Format());
             _log.LogDebug("virtual modem {Sim} -> (unsolicited) {Line}", Sim, Printable(text));
             await WriteAsync(Latin1.GetBytes(text));

@@ -131,20 +131,32 @@ public sealed partial class VirtualModem
         _network.Requeue(this, delivery);
     }
 
-    /// <summary>Whether a direct indication may still be written (it has not timed out into storage).</summary>
-    internal bool IsAwaitingAck(long id)
+    /// <summary>
+    /// The session is about to write a direct indication: true (and from now on it can be
+    /// acknowledged) unless it timed out into storage meanwhile, when writing it would duplicate it.
+    /// </summary>
+    internal bool TryMarkShown(long id)
     {
-        lock (Lock) return _awaitingAck.Any(p => p.Id == id);
+        lock (Lock)
+        {
+            var pending = _awaitingAck.FirstOrDefault(p => p.Id == id);
+            if (pending is null) return false;
+            pending.Shown = true;
+            return true;
+        }
     }
 
-    /// <summary>AT+CNMA: acknowledges the oldest direct indication; a negative one stores it instead. False if none is waiting.</summary>
+    /// <summary>
+    /// AT+CNMA: acknowledges the oldest direct indication the client has been shown (one still
+    /// held behind a running command cannot be); a negative one is stored instead. False if none waits.
+    /// </summary>
     internal bool AcknowledgeLocked(bool positive, out NetworkDelivery? refused)
     {
         refused = null;
-        var first = _awaitingAck.First;
-        if (first is null) return false;
-        _awaitingAck.RemoveFirst();
-        if (!positive) refused = first.Value.Delivery;
+        var shown = _awaitingAck.FirstOrDefault(p => p.Shown);
+        if (shown is null) return false;
+        _awaitingAck.Remove(shown);
+        if (!positive) refused = shown.Delivery;
         return true;
     }
 
@@ -154,5 +166,12 @@ public sealed partial class VirtualModem
     /// <summary>Deleting freed SIM slots: the SIM tells the network it has memory again (RP-SMMA) and held SMS come in.</summary>
     internal void NotifyStorageFreed() => _network.RequestRedelivery(this);
 
-    private sealed record PendingAck(long Id, NetworkDelivery Delivery, ModemSession Session);
+    /// <summary>A direct indication waiting for AT+CNMA; <see cref="Shown"/> once it is on the line. Guarded by the modem's lock.</summary>
+    private sealed class PendingAck(long id, NetworkDelivery delivery, ModemSession session)
+    {
+        public long Id { get; } = id;
+        public NetworkDelivery Delivery { get; } = delivery;
+        public ModemSession Session { get; } = session;
+        public bool Shown { get; set; }
+    }
 }

@@ -270,6 +270,27 @@ public partial class SmsThroughTheNetworkTests
     }
 
     [Fact]
+    public async Task AT_CNMA_cannot_acknowledge_a_CMT_still_held_behind_a_command()
+    {
+        var network = Create();
+        var modem = network.AddModem(Sim1);
+        await using var line = await OpenQuietAsync(modem);
+        await line.CommandAsync("AT+CMEE=1;+CNMI=2,2,0,0,0");
+        await line.CommandAsync("ATE1");
+
+        await line.SendAsync("AT+CG");
+        await line.ReadUntilAsync("AT+CG");
+        network.Phone(Phone1).Send(Sim1, "held");
+        await AtDialectTests.AwaitAsync(() => modem.Status().AwaitingAck == 1);
+        await line.SendAsync("MI;+CNMA\r");
+        Assert.Equal("MI;+CNMA\r\r\nGateway\r\n\r\n+CMS ERROR: 340\r\n", await line.ReadFinalAsync());
+
+        await line.ReadUntilAsync(new Regex(@"\+CMT: ,\d+\r\n[0-9A-F]+\r\n"));
+        Assert.Equal("AT+CNMA\r\r\nOK\r\n", await line.CommandAsync("AT+CNMA"));
+        Assert.Equal(0, modem.Status().AwaitingAck);
+    }
+
+    [Fact]
     public async Task A_CMT_nobody_acknowledges_is_stored_and_direct_routing_turned_off_as_27_005_says()
     {
         var time = new FakeTimeProvider();
