@@ -122,14 +122,32 @@ public sealed record ModemSettings(
 }
 
 /// <summary><c>gateway.virtual-network</c>: the simulated GSM network the virtual modules live in.</summary>
-/// <param name="SendLatency">How long a virtual modem takes to answer AT+CMGS.</param>
-/// <param name="StatusReports">Whether the network returns status reports when asked.</param>
-/// <param name="StatusReportDelay">Delay between a submit and its status report.</param>
+/// <param name="SendLatency">How long a virtual modem takes to answer AT+CMGS. Default 100 ms.</param>
+/// <param name="StatusReports">Whether the network returns status reports when asked. Default on.</param>
+/// <param name="StatusReportDelay">Delay between a submit and its status report. Default 1 s.</param>
+/// <param name="ControlPort">TCP port on 127.0.0.1 of the control line (virtual phones, faults); 0 = no control line. Default 0.</param>
 public sealed record VirtualNetworkSettings(TimeSpan SendLatency, bool StatusReports, TimeSpan StatusReportDelay, int ControlPort)
 {
-    internal static VirtualNetworkSettings Read(ConfigReader r) => new(
-        r.Duration("send-latency", TimeSpan.FromMilliseconds(100), TimeSpan.Zero),
-        r.Bool("status-reports", true),
-        r.Duration("status-report-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
-        r.Port("control-port", 0, allowZero: true));
+    /// <summary>The defaults <c>hocon/gateway.conf</c> documents.</summary>
+    public static readonly VirtualNetworkSettings Default = new(TimeSpan.FromMilliseconds(100), true, TimeSpan.FromSeconds(1), 0);
+
+    /// <summary>SMS slots on each virtual SIM; a full SIM refuses new SMS and the network holds them. Default 30.</summary>
+    public int SimCapacity { get; init; } = 30;
+
+    /// <summary>How long a virtual modem waits for AT+CNMA after a direct <c>+CMT</c>/<c>+CDS</c> before it stores the message instead. Default 30 s.</summary>
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal static VirtualNetworkSettings Read(ConfigReader r)
+    {
+        var d = Default;
+        return new VirtualNetworkSettings(
+            r.Duration("send-latency", d.SendLatency, TimeSpan.Zero),
+            r.Bool("status-reports", d.StatusReports),
+            r.Duration("status-report-delay", d.StatusReportDelay, TimeSpan.Zero),
+            r.Port("control-port", d.ControlPort, allowZero: true))
+        {
+            SimCapacity = r.Int("sim-capacity", d.SimCapacity, min: 1, max: 255),
+            AckTimeout = r.Duration("ack-timeout", d.AckTimeout, TimeSpan.FromMilliseconds(1)),
+        };
+    }
 }
