@@ -64,6 +64,7 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .WithModemBank(settings, services)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
