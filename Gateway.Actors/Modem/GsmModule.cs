@@ -131,8 +131,17 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         Receive<Closed>(c =>
         {
             if (!c.InTime) _log.Warning("{0}: closing {1} took longer than {2}; abandoned", Name, _transport.Endpoint, Format(_timings.CloseTimeout));
-            Context.Stop(Self);
+            // Stopping at once would lose sends the bank has already forwarded (they would go to
+            // dead letters unanswered). Ask the bank to stop forwarding first; everything it
+            // forwarded before its StopModule arrives is still answered below.
+            if (_statusListener is null) Context.Stop(Self);
+            else
+            {
+                _statusListener.Tell(new ModuleStopping(Name), Self);
+                Timers.StartSingleTimer("stop-fallback", ModemBank.StopModule.Instance, _timings.CloseTimeout);
+            }
         });
+        Receive<ModemBank.StopModule>(_ => Context.Stop(Self));
         Receive<SendSms>(s => Sender.Tell(new SmsSendFailed(Name, s.JobId, [], $"module {Name} is going down: {_lastError}", Retryable: true)));
         StatusHandlers();
         ReceiveAny(m => _log.Debug("{0}: closing, ignored {1}", Name, m.GetType().Name));

@@ -75,8 +75,22 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         {
             if (_subscribers.Remove(s.Subscriber)) Context.Unwatch(s.Subscriber);
         });
+        Receive<ModuleStopping>(_ =>
+        {
+            // From here on sends are answered by the bank ("down"); the module answers what it already has, then stops.
+            if (_byRef.TryGetValue(Sender, out var stopping)) stopping.Module = null;
+            Sender.Tell(StopModule.Instance);
+        });
         Receive<Terminated>(OnTerminated);
         Receive<Reopen>(r => Start(_slots[r.Module]));
+    }
+
+    /// <summary>The bank's answer to <see cref="ModuleStopping"/>: no more messages will be forwarded, stop now.</summary>
+    public sealed class StopModule
+    {
+        public static StopModule Instance { get; } = new();
+
+        private StopModule() { }
     }
 
     public static Props Props(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner) =>
@@ -154,6 +168,8 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
         if (!_byRef.Remove(terminated.ActorRef, out var slot)) return;
+        // A module that crashed never said ModuleStopping: whatever was in its mailbox is lost,
+        // so callers of SendSms must still guard with their own timeout.
         slot.Module = null;
         var last = slot.Status;
         var reason = last?.LastError ?? "stopped";

@@ -126,6 +126,12 @@ public sealed record ModuleStatus(
         + (NeedsOperator ? "; needs an operator" : "");
 }
 
+/// <summary>
+/// A module has closed its link and is about to stop: its bank stops forwarding to it and answers
+/// <c>ModemBank.StopModule</c>, so no forwarded send is left unanswered.
+/// </summary>
+public sealed record ModuleStopping(string Module);
+
 /// <summary>Asks for <see cref="Module"/>'s <see cref="ModuleStatus"/>.</summary>
 public sealed record GetModuleStatus(string Module);
 
