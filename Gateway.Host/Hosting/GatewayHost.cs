@@ -37,6 +37,7 @@ public static class GatewayHost
                 log.LogWarning("log-in {Outcome} for {Login} from {Client}", outcome == LoginOutcome.Throttled ? "throttled" : "refused", login, client);
             return accounts;
         });
+        builder.Services.AddVirtualNetwork(settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
         builder.Logging.AddSimpleConsole(o =>
@@ -63,6 +64,7 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .WithModemBank(settings, services)
                 .WithPlaceholderJobConsumer()
                 .WithMailboxes(settings)
                 .AddStartup((system, _) =>

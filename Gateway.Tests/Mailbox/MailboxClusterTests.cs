@@ -47,9 +47,14 @@ public class MailboxClusterTests
         // lock that way says [SYS/TEMP], and a client tries again, as this one does.
         for (var attempt = 1; ; attempt++)
         {
-            var remote = Users.Except(await HostedUsersAsync(b)).Intersect(await HostedUsersAsync(a)).FirstOrDefault();
-            Assert.True(remote is not null, "no mailbox lives on node-a");
-            await using var raw = await RawPop3.ConnectAsync(b.Pop3());
+            // The session goes to the node that does not host the mailbox (shards land where sharding puts them).
+            var onA = await HostedUsersAsync(a);
+            var onB = await HostedUsersAsync(b);
+            var (remote, sessionNode, mailboxNode) = Users.Intersect(onA.Except(onB)).FirstOrDefault() is { } onlyA
+                ? (onlyA, b, a)
+                : (Users.Intersect(onB.Except(onA)).FirstOrDefault(), a, b);
+            Assert.True(remote is not null, $"no mailbox lives on one node only (node-a: {string.Join(",", onA)}; node-b: {string.Join(",", onB)})");
+            await using var raw = await RawPop3.ConnectAsync(sessionNode.Pop3());
             await raw.ReadLineAsync();
             var login = await raw.LogInAsync(remote, remote + "-pw");
             Assert.StartsWith($"+OK {remote} has 30 messages", login);
@@ -72,7 +77,7 @@ public class MailboxClusterTests
             var quit = await raw.CommandAsync("QUIT");
             if (quit.StartsWith("-ERR [SYS/TEMP]") && attempt < 3) continue;
             Assert.Equal("+OK sms-gateway signing off (1 messages deleted)", quit);
-            Assert.Equal(29, (await a.StatusAsync(remote)).Messages);
+            Assert.Equal(29, (await mailboxNode.StatusAsync(remote)).Messages);
             break;
         }
     }
