@@ -9,7 +9,8 @@ namespace Gateway.Mail.Pop3;
 /// trip per RETR, so contents are fetched in batches (up to <paramref name="batchMessages"/>
 /// messages or <paramref name="batchBytes"/> octets) and the next batch is asked for while fewer
 /// than <paramref name="lowWater"/> fetched messages are left ahead of the client. One fetch is in
-/// flight at a time. Owned by one session actor (not thread-safe).
+/// flight at a time; a message is read ahead once (after RETR its content is dropped and fetched
+/// again only if asked for again). Owned by one session actor (not thread-safe).
 /// </summary>
 public sealed class Pop3ContentCache(int batchMessages = 256, long batchBytes = 1024 * 1024, int lowWater = 64)
 {
@@ -27,15 +28,26 @@ public sealed class Pop3ContentCache(int batchMessages = 256, long batchBytes = 
     public void Forget(long number) => _contents.Remove(number);
 
     /// <summary>
-    /// The mailbox numbers to fetch next so that message <paramref name="current"/> (1-based) and
-    /// those after it are ready, or an empty array when nothing needs fetching now.
+    /// Read-ahead: the messages from <paramref name="next"/> (1-based) on that were never asked
+    /// for, when fewer than the low-water mark of them are on their way or here. Empty when
+    /// nothing needs fetching now or a fetch is in flight.
     /// </summary>
-    public ImmutableArray<long> NextBatch(Maildrop drop, int current)
+    public ImmutableArray<long> Ahead(Maildrop drop, int next)
     {
-        if (FetchInFlight || current < 1 || current > drop.Messages.Length) return ImmutableArray<long>.Empty;
-        var currentReady = _contents.ContainsKey(drop.Messages[current - 1].Number);
-        if (currentReady && _requestedThrough - current >= lowWater) return ImmutableArray<long>.Empty;
-        var start = currentReady ? Math.Max(_requestedThrough + 1, current + 1) : current;
+        if (FetchInFlight || next > drop.Messages.Length || _requestedThrough - next + 1 >= lowWater) return ImmutableArray<long>.Empty;
+        return Batch(drop, Math.Max(_requestedThrough + 1, Math.Max(next, 1)));
+    }
+
+    /// <summary>
+    /// Message <paramref name="message"/> is wanted now and is not here: a batch starting with it
+    /// (asked for again if it was fetched and forgotten). Empty while a fetch is in flight; ask
+    /// again when it lands.
+    /// </summary>
+    public ImmutableArray<long> Needed(Maildrop drop, int message) =>
+        FetchInFlight || message < 1 || message > drop.Messages.Length ? ImmutableArray<long>.Empty : Batch(drop, message);
+
+    private ImmutableArray<long> Batch(Maildrop drop, int start)
+    {
         var batch = ImmutableArray.CreateBuilder<long>();
         long bytes = 0;
         var last = start - 1;

@@ -141,7 +141,7 @@ public static class Pop3Engine
         s.Phase != Pop3Phase.Committing
             ? new Pop3Step(s)
             : new Pop3Step(s with { Phase = Pop3Phase.Closed }, new Pop3Effect.Release(),
-                new Pop3Effect.Reply(Pop3Reply.Err($"[SYS/TEMP] some deleted messages not removed ({reason}); they are all still there", Pop3ReplyAction.Close)));
+                new Pop3Effect.Reply(Pop3Reply.Err($"[SYS/TEMP] some deleted messages not removed ({reason})", Pop3ReplyAction.Close)));
 
     /// <summary>The connection ended (client gone, idle, error): nothing is deleted; a held lock is released.</summary>
     public static Pop3Step OnClosed(Pop3SessionState s) =>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
@@ -92,8 +93,14 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
         Receive<MaildropLocked>(m =>
         {
             Timers.Cancel(LockOrCommitTimer);
+            if (_state.Phase != Pop3Phase.Locking)
+            {
+                // The lock came after the client was told the mailbox did not answer: give it back.
+                services.Mailboxes.Tell(new ReleaseMaildrop(m.User));
+                return;
+            }
             Run(Pop3Engine.OnLocked(_state, m.Messages));
-            if (_state.State == Pop3State.Transaction) Prefetch(1);
+            if (_state.State == Pop3State.Transaction) Fetch(_cache.Ahead(_state.Maildrop!, 1));
         });
         Receive<MaildropInUse>(m =>
         {
@@ -217,16 +224,15 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
                 _cache.Forget(r.Entry.Number);
                 _retrieved++;
             }
-            Prefetch(r.Message);
+            Fetch(_cache.Ahead(_state.Maildrop!, r.Message + 1)); // keep the messages after this one coming
             return;
         }
         _waiting = r;
-        Prefetch(r.Message);
+        Fetch(_cache.Needed(_state.Maildrop!, r.Message)); // nothing while a fetch is in flight: asked again when it lands
     }
 
-    private void Prefetch(int current)
+    private void Fetch(ImmutableArray<long> batch)
     {
-        var batch = _cache.NextBatch(_state.Maildrop!, current);
         if (batch.IsEmpty) return;
         _services.Mailboxes.Tell(new FetchMessages(_state.Account!, batch));
         Timers.StartSingleTimer(FetchTimer, FetchTimedOut.Instance, _services.Mail.Pop3.MailboxTimeout);
@@ -247,7 +253,7 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
             _waiting = null;
             _connection.Send(Pop3Reply.Err($"[SYS/TEMP] message {waiting.Message} is no longer in the mailbox"));
         }
-        else Prefetch(waiting.Message); // the batch that came was for other messages: ask for this one
+        else Fetch(_cache.Needed(_state.Maildrop!, waiting.Message)); // the batch that came was for other messages
     }
 
     private string Redacted(string line) =>

@@ -71,22 +71,34 @@ public class Pop3ContentCacheTests
         numbers.Select(n => new FetchedMessage(n, [1, 2, 3])).ToImmutableArray();
 
     [Fact]
-    public void The_first_batch_starts_at_the_asked_message_and_stops_at_the_count_or_byte_limit()
+    public void The_first_batch_starts_at_the_first_message_and_stops_at_the_count_or_byte_limit()
     {
         var cache = new Pop3ContentCache(batchMessages: 10, batchBytes: 350, lowWater: 3);
-        Assert.Equal([1001L, 1002, 1003, 1004], cache.NextBatch(Drop(50), 1).ToArray());
+        Assert.Equal([1001L, 1002, 1003, 1004], cache.Ahead(Drop(50), 1).ToArray());
         Assert.True(cache.FetchInFlight);
-        Assert.Empty(cache.NextBatch(Drop(50), 1)); // one fetch at a time
+        Assert.Empty(cache.Ahead(Drop(50), 1)); // one fetch at a time
+        Assert.Empty(cache.Needed(Drop(50), 9));
     }
 
     [Fact]
-    public void The_next_batch_is_asked_for_when_few_fetched_messages_are_left_ahead()
+    public void The_next_batch_is_read_ahead_when_few_requested_messages_are_left_ahead()
     {
         var drop = Drop(100);
         var cache = new Pop3ContentCache(batchMessages: 10, batchBytes: 1_000_000, lowWater: 4);
-        cache.Add(Contents(cache.NextBatch(drop, 1)));
-        Assert.Empty(cache.NextBatch(drop, 5)); // 5 ahead of message 5: enough
-        Assert.Equal(Enumerable.Range(11, 10).Select(i => 1000L + i), cache.NextBatch(drop, 7).ToArray());
+        cache.Add(Contents(cache.Ahead(drop, 1)));
+        Assert.Empty(cache.Ahead(drop, 6)); // 6..10 are here: enough
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => 1000L + i), cache.Ahead(drop, 8).ToArray());
+    }
+
+    [Fact]
+    public void Read_ahead_never_asks_twice_for_a_message_but_a_needed_one_is_asked_for_again()
+    {
+        var drop = Drop(3);
+        var cache = new Pop3ContentCache(batchMessages: 10, batchBytes: 1_000_000, lowWater: 100);
+        cache.Add(Contents(cache.Ahead(drop, 1)));
+        cache.Forget(1002); // RETR 2 was answered
+        Assert.Empty(cache.Ahead(drop, 3));
+        Assert.Equal([1002L], cache.Needed(drop, 2).ToArray()); // RETR 2 again
     }
 
     [Fact]
@@ -95,14 +107,14 @@ public class Pop3ContentCacheTests
         var drop = Drop(6).MarkDeleted(2);
         var cache = new Pop3ContentCache(batchMessages: 10, batchBytes: 1_000_000, lowWater: 100);
         cache.Add(Contents([1004]));
-        Assert.Equal([1001L, 1003, 1005, 1006], cache.NextBatch(drop, 1).ToArray());
+        Assert.Equal([1001L, 1003, 1005, 1006], cache.Ahead(drop, 1).ToArray());
     }
 
     [Fact]
     public void A_message_that_did_not_come_is_reported_missing()
     {
         var cache = new Pop3ContentCache();
-        var batch = cache.NextBatch(Drop(3), 1);
+        var batch = cache.Ahead(Drop(3), 1);
         Assert.Equal([1002L], cache.Add(Contents(batch.Where(n => n != 1002))).ToArray());
         Assert.False(cache.FetchInFlight);
     }
@@ -111,8 +123,8 @@ public class Pop3ContentCacheTests
     public void After_a_timeout_the_same_messages_may_be_asked_for_again()
     {
         var cache = new Pop3ContentCache(batchMessages: 2);
-        var first = cache.NextBatch(Drop(5), 1);
+        var first = cache.Ahead(Drop(5), 1);
         cache.FetchFailed();
-        Assert.Equal(first.ToArray(), cache.NextBatch(Drop(5), 1).ToArray());
+        Assert.Equal(first.ToArray(), cache.Ahead(Drop(5), 1).ToArray());
     }
 }
