@@ -6,6 +6,7 @@
 # The gateway side is bench/Gateway.Bench.Mailbox: a real node whose mailboxes are filled through the
 # mailbox actor. Figures go to bench/README.md ("POP3"). Needs dovecot-pop3d and python3; run as root.
 #   ITERATIONS=600000 ROUNDS=5 COLD_LOGINS=300 BENCH_DIR=/var/tmp/gateway-mailbox-bench DC_PORT=11110
+#   ONLY=retr (or login) runs just that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIT=$(cd "${BENCH_KIT:-../shared/bench}" && pwd)
@@ -51,8 +52,12 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); PBKDF2 iterations: $ITERATIONS; ro
 
 start_gateway 5m
 TGT=(--tgt "127.0.0.1:$GW_PORT" --tgt-pass benchpass --tgt-pid "$GW_PID")
+ONLY=${ONLY:-all}
+if [ "$ONLY" != login ]; then
 echo "== RETR all of 10,000 messages, 1 client"
 "$KIT/compare.py" pop3 --rounds "$ROUNDS" --log-dir "$STATE/logs/retr" "${REF[@]}" --ref-user bench "${TGT[@]}" --tgt-user bench -- -c 1
+fi
+[ "$ONLY" = retr ] && exit 0
 echo "== logins, 20 clients, warm (auth-cache-ttl = 5m)"
 "$KIT/compare.py" login --rounds "$ROUNDS" --log-dir "$STATE/logs/login-warm" "${REF[@]}" --ref-user 'bench{n}' "${TGT[@]}" --tgt-user 'bench{n}' -- -c 20 -n 2000
 stop_gateway
