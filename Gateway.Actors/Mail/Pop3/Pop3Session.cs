@@ -180,6 +180,7 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
             switch (effect)
             {
                 case Pop3Effect.Reply r:
+                    if (_log.IsDebugEnabled) _log.Debug("{0} S: {1}", _name, FirstLine(r.Value));
                     _connection.Send(r.Value);
                     break;
                 case Pop3Effect.CheckPassword c:
@@ -254,6 +255,13 @@ public sealed class Pop3Session : ReceiveActor, IWithTimers
             _connection.Send(Pop3Reply.Err($"[SYS/TEMP] message {waiting.Message} is no longer in the mailbox"));
         }
         else Fetch(_cache.Needed(_state.Maildrop!, waiting.Message)); // the batch that came was for other messages
+    }
+
+    private static string FirstLine(Pop3Reply reply)
+    {
+        var bytes = reply.Bytes.AsSpan();
+        var end = bytes.IndexOf((byte)'\r');
+        return System.Text.Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     private string Redacted(string line) =>
