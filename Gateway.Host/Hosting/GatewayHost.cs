@@ -65,6 +65,8 @@ public static class GatewayHost
                 })
                 .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
                 .WithModemBank(settings, services)
+                .WithPlaceholderJobConsumer()
+                .WithMailboxes(settings)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
@@ -78,6 +80,7 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        builder.Services.AddPop3();
         return builder.Build();
     }
 
