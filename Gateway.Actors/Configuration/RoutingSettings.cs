@@ -104,12 +104,18 @@ public sealed record RoutingSettings(
     IReadOnlyList<IncomingRule> Incoming,
     IReadOnlyList<VipEntry> Vip)
 {
+    /// <summary><c>routing.sending</c>: retries, back-off and limits of the outgoing router.</summary>
+    public SendingSettings Sending { get; init; } = SendingSettings.Default;
+
+    /// <summary><c>routing.notifications</c>: bounces and delivery notices.</summary>
+    public NotificationSettings Notifications { get; init; } = NotificationSettings.Default;
+
     internal static RoutingSettings Read(ConfigReader r, string defaultCountryCode)
     {
         var outgoing = r.Objects("outgoing").Select((rule, i) => new OutgoingRule(
             i,
             rule.Strings("users", "*"),
-            Masks(rule, "destinations"),
+            DestinationMasks(rule),
             Required(rule, "groups"),
             rule.OptionalString("text-prefix"),
             RuleSchedule.Read(rule))).ToArray();
@@ -132,7 +138,20 @@ public sealed record RoutingSettings(
             return new VipEntry(number, v.RequiredString("user"));
         }).ToArray();
 
-        return new RoutingSettings(outgoing, incoming, vip);
+        return new RoutingSettings(outgoing, incoming, vip)
+        {
+            Sending = SendingSettings.Read(r.Child("sending")),
+            Notifications = NotificationSettings.Read(r.Child("notifications")),
+        };
+    }
+
+    /// <summary>Destinations are E.164 numbers, so a mask must start with + (or be *): "420*" would never match.</summary>
+    private static IReadOnlyList<NumberMask> DestinationMasks(ConfigReader rule)
+    {
+        var masks = Masks(rule, "destinations");
+        foreach (var m in masks.Where(m => NumberMask.IsValid(m.Pattern) && !m.Pattern.StartsWith('+') && !m.Pattern.StartsWith('*')))
+            rule.Error("destinations", $"\"{m.Pattern}\" must be written in E.164 with + (e.g. \"+{m.Pattern.TrimStart('0')}\"), or start with *");
+        return masks;
     }
 
     private static IReadOnlyList<string> Required(ConfigReader r, string key)

@@ -54,9 +54,10 @@ public sealed record OutgoingRefused(string SubmissionId, string Reason) : IMail
 
 /// <summary>
 /// Sent by the mailbox to the outgoing-job consumer (the SMS router) after the job is persisted,
-/// again after recovery, and again every <c>mail.mailbox.job-reoffer-after</c> while the job is
-/// still <see cref="JobState.Queued"/> (at-least-once hand-off). The consumer takes a job by
-/// recording <see cref="JobState.Sending"/> with <see cref="RecordJobProgress"/>.
+/// again after recovery (also when it was <see cref="JobState.Sending"/>: the send may have died
+/// with the node), and again every <c>mail.mailbox.job-reoffer-after</c> while the job is still
+/// <see cref="JobState.Queued"/> (at-least-once hand-off). The consumer takes a job by recording
+/// <see cref="JobState.Sending"/> with <see cref="RecordJobProgress"/>, and ignores offers of jobs it already has.
 /// </summary>
 public sealed record OutgoingJobQueued(OutgoingSms Job) : IMailboxSerializable;
 

@@ -109,7 +109,8 @@ public sealed partial class GsmModule
             _operator,
             _sendQueue.Count, _sending is null ? 0 : 1,
             _receipts.Count(r => !r.Value.Confirmed),
-            _lastError, _needsOperator);
+            _lastError, _needsOperator,
+            Usage: UsageStatus());
     }
 
     /// <summary>Tells the listener and subscribers when anything changed; logs state changes.</summary>
@@ -124,6 +125,7 @@ public sealed partial class GsmModule
             if (status.State == ModuleState.Down && !_stoppedFromOutside) _log.Warning("{0}", status.Describe());
             else _log.Info("{0}", status.Describe());
         }
+        if (status.Usage?.AtLimit == true && _phase != Phase.Closing) ScheduleRollover();
         _statusListener?.Tell(status, Self);
         foreach (var subscriber in _subscribers) subscriber.Tell(status, Self);
     }

@@ -37,6 +37,7 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     }
 
     private readonly ModemSettings _timings;
+    private readonly TimeProvider _time;
     private readonly TransportFactory _transports;
     private readonly IActorRef _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -48,8 +49,10 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="owner">Gets every module's received SMS and status reports (later: the SMS router).</param>
-    public ModemBank(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner)
+    /// <param name="time">The modules' clock for their usage counters (default the system clock).</param>
+    public ModemBank(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _timings = timings;
         _transports = transports;
         _owner = owner;
@@ -93,8 +96,8 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         private StopModule() { }
     }
 
-    public static Props Props(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner) =>
-        Akka.Actor.Props.Create(() => new ModemBank(modules.ToImmutableArray(), timings, transports, owner));
+    public static Props Props(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new ModemBank(modules.ToImmutableArray(), timings, transports, owner, time));
 
     /// <summary>A failing module stops (and is reopened under back-off); it is never restarted in place.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -125,7 +128,7 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
             Publish(slot.Status);
             return;
         }
-        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self), slot.ActorName);
+        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self, _time), slot.ActorName);
         Context.Watch(module);
         slot.Module = module;
         _byRef[module] = slot;
