@@ -38,7 +38,7 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
         public static readonly ChooseAgain Instance = new();
     }
 
-    private sealed record SendTimedOut(int Attempt);
+    private sealed record SendTimedOut(int Attempt, TimeSpan Limit);
 
     private const string StickyTimer = "sticky";
     private const string BackoffTimer = "backoff";
@@ -168,12 +168,13 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
             if (!f.ModuleAtLimit) _log.Info("{0}: {1} failed ({2}): {3}", Who, f.Module, f.Retryable ? "retryable" : "permanent", f.Reason);
             Apply(_ctx.Policy.AfterFailure(_attempts, f.Module, f.Reason, f.Retryable, f.ModuleAtLimit));
         });
-        Receive<SendTimedOut>(t => t.Attempt == _attempt, _ =>
+        Receive<SendTimedOut>(t => t.Attempt == _attempt, t =>
         {
+            var module = _module!;
             ReturnModule();
-            var reason = $"no answer within {ConfigValues.FormatDuration(GuardFor(_module!, 0))}; it may have been sent";
-            _log.Warning("{0}: {1}: {2}", Who, _module, reason);
-            Apply(_ctx.Policy.AfterFailure(_attempts, _module!, reason, retryable: true, moduleAtLimit: false));
+            var reason = $"no answer within {ConfigValues.FormatDuration(t.Limit)}; it may have been sent";
+            _log.Warning("{0}: {1}: {2}", Who, module, reason);
+            Apply(_ctx.Policy.AfterFailure(_attempts, module, reason, retryable: true, moduleAtLimit: false));
         });
         LateAnswers();
         Records();
@@ -245,7 +246,8 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
         _attempt++;
         _attempts = RetryPolicy.Dispatched(_attempts);
         _ctx.Links.Modules.SendTarget(g.Module).Tell(new SendSms(g.Module, _job.JobId, _parts));
-        Timers.StartSingleTimer(GuardTimer, new SendTimedOut(_attempt), GuardFor(g.Module, g.PartsAhead));
+        var limit = GuardFor(g.Module, g.PartsAhead);
+        Timers.StartSingleTimer(GuardTimer, new SendTimedOut(_attempt, limit), limit);
         RecordProgress(JobStatus.Sending(g.Module, _ctx.Time.GetUtcNow()));
         _log.Debug("{0}: handed to {1} ({2}{3}, attempt {4})", Who, g.Module, g.Group, g.Sticky ? ", AutoCLIP" : "", _attempts.Attempts);
         Become(Sending);
