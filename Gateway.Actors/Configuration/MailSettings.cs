@@ -17,6 +17,8 @@ public sealed record TlsSettings(string Certificate, string Password)
 }
 
 /// <summary><c>gateway.mail</c>: the SMTP and POP3 side.</summary>
+/// <param name="MaxMessageSize">Largest e-mail accepted over SMTP, in bytes; advertised with SIZE.</param>
+/// <param name="Smtp">Limits and timeouts of the SMTP listeners.</param>
 /// <param name="Domain">SMS recipients are written <c>&lt;number&gt;@Domain</c>.</param>
 /// <param name="DefaultCountryCode">For numbers written without <c>+</c> or <c>00</c>.</param>
 public sealed record MailSettings(
@@ -28,7 +30,8 @@ public sealed record MailSettings(
     PlaintextAuth AllowPlaintextAuth,
     long MaxMessageSize,
     LoginThrottleSettings LoginThrottle,
-    TimeSpan AuthCacheTtl)
+    TimeSpan AuthCacheTtl,
+    SmtpSettings Smtp)
 {
     internal static MailSettings Read(ConfigReader r)
     {
@@ -58,7 +61,8 @@ public sealed record MailSettings(
                 throttle.Duration("window", d.Window, TimeSpan.FromSeconds(1)),
                 throttle.Duration("lockout", d.Lockout, TimeSpan.Zero),
                 throttle.Duration("max-lockout", d.MaxLockout, TimeSpan.Zero)),
-            r.Duration("auth-cache-ttl", TimeSpan.FromMinutes(5), TimeSpan.Zero));
+            r.Duration("auth-cache-ttl", TimeSpan.FromMinutes(5), TimeSpan.Zero),
+            SmtpSettings.Read(r.Child("smtp")));
     }
 
     private static IReadOnlyList<ListenerSettings> ReadListeners(ConfigReader r, int defaultPort)
