@@ -76,6 +76,7 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        builder.Services.AddSmtpSubmission();
         return builder.Build();
     }
 
