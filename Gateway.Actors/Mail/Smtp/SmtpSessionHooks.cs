@@ -8,6 +8,7 @@ using Gateway.Configuration;
 using Gateway.Mail.MessageToSms;
 using SmtpServer;
 using SmtpServer.Authentication;
+using SmtpServer.IO;
 using SmtpServer.Mail;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
@@ -76,6 +77,33 @@ public sealed class SmtpSessionHooks : IUserAuthenticator, IMailboxFilter, IMess
     }
 
     public void OnSessionEnded(ISessionContext context, string how) => Tell(context, new SessionEnded(how));
+
+    /// <summary>
+    /// The library gave up on the connection because of an exception (a malformed base64 answer in
+    /// AUTH LOGIN throws inside SmtpServer, for one). The pipe is still open at this point: say why
+    /// the connection is being closed, unless the client is already gone.
+    /// </summary>
+    public void OnSessionFaulted(ISessionContext context, Exception fault)
+    {
+        _log.Info("SMTP {0}: connection dropped: {1}: {2}", Remote(context), fault.GetType().Name, fault.Message);
+        if (fault is not (IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
+            or OperationCanceledException or ObjectDisposedException))
+        {
+            var reply = fault is FormatException
+                ? new SmtpReply(501, "5.5.2 malformed base64 in the AUTH exchange; closing connection")
+                : new SmtpReply(421, $"4.3.0 the gateway could not handle that input ({fault.GetType().Name}); closing connection");
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                context.Pipe.Output.WriteReplyAsync(Response(reply), cts.Token).AsTask().Wait(cts.Token);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or AggregateException)
+            {
+                // nobody is listening any more
+            }
+        }
+        Tell(context, new SessionEnded($"faulted ({fault.GetType().Name})"));
+    }
 
     /// <summary>Whether AUTH may be offered on this connection now (EHLO lists it only then).</summary>
     public bool PasswordLoginAllowed(ISessionContext context) =>

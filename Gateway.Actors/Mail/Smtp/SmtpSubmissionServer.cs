@@ -105,13 +105,7 @@ public sealed class SmtpSubmissionServer : IAsyncDisposable
         server.SessionCreated += (_, e) => hooks.OnSessionCreated(e.Context, Describe(names[e.Context.EndpointDefinition]));
         server.SessionCompleted += (_, e) => hooks.OnSessionEnded(e.Context, "completed");
         server.SessionCancelled += (_, e) => hooks.OnSessionEnded(e.Context, "cancelled");
-        server.SessionFaulted += (_, e) =>
-        {
-            log.Info("SMTP {0}: connection dropped: {1}: {2}",
-                e.Context.Properties.TryGetValue(SmtpServer.Net.EndpointListener.RemoteEndPointKey, out var r) ? r : "?",
-                e.Exception.GetType().Name, e.Exception.Message);
-            hooks.OnSessionEnded(e.Context, $"faulted ({e.Exception.GetType().Name})");
-        };
+        server.SessionFaulted += (_, e) => hooks.OnSessionFaulted(e.Context, e.Exception);
 
         // StartAsync binds every listener synchronously before its first await.
         var running = new SmtpSubmissionServer(server, sessions, log, [], listeners);

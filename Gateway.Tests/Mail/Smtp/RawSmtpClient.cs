@@ -13,7 +13,7 @@ public sealed class RawSmtpClient : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private readonly List<byte> _pending = new();
 
     private RawSmtpClient(TcpClient tcp)
@@ -27,6 +27,24 @@ public sealed class RawSmtpClient : IAsyncDisposable
         var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(endpoint);
         return new RawSmtpClient(tcp);
+    }
+
+    /// <summary>TLS handshake on the open connection (after STARTTLS); false if the server refused it.</summary>
+    public async Task<bool> UpgradeToTlsAsync()
+    {
+        var ssl = new System.Net.Security.SslStream(_stream, leaveInnerStreamOpen: true, (_, _, _, _) => true);
+        try
+        {
+            using var cts = new CancellationTokenSource(DefaultWait);
+            await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, cts.Token);
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            return false;
+        }
+        _pending.Clear();
+        _stream = ssl;
+        return true;
     }
 
     public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));

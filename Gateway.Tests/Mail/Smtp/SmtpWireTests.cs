@@ -250,4 +250,31 @@ public sealed class SmtpWireTests : TestKit, IAsyncLifetime
         Assert.Matches("^5[0-9][0-9] ", reply);
         await StillServes();
     }
+
+    [Fact]
+    public async Task A_garbled_auth_login_answer_is_refused_and_the_connection_closed()
+    {
+        await using var c = await Greeted();
+        await c.SendAsync("EHLO client.test\r\nAUTH LOGIN\r\n");
+        await c.ReadReplyAsync();
+        Assert.Equal("334 VXNlcm5hbWU6", await c.ReadReplyAsync());
+        await c.SendAsync("%%% not base64 %%%\r\n");
+        Assert.Contains("501 5.5.2 malformed base64 in the AUTH exchange; closing connection", await c.ReadUntilClosedAsync());
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task Commands_sent_in_plain_text_behind_starttls_are_never_run_as_if_they_came_over_tls()
+    {
+        await using var c = await RawSmtpClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _smtp.StartTlsPort));
+        await c.ReadReplyAsync();
+        await c.SendAsync("EHLO client.test\r\n");
+        Assert.Contains("STARTTLS", await c.ReadReplyAsync());
+        await c.SendAsync("STARTTLS\r\nNOOP\r\n"); // the injected NOOP must not be answered inside TLS
+        Assert.StartsWith("220", await c.ReadReplyAsync());
+        // Both lines arrive in one segment, so the server has read the NOOP before the handshake.
+        Assert.True(await c.UpgradeToTlsAsync());
+        await c.SendAsync("EHLO client.test\r\n");
+        Assert.StartsWith("250-gw.test greets client.test", await c.ReadReplyAsync());
+    }
 }
