@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Gateway.Accounts;
@@ -46,15 +45,15 @@ public sealed class SmtpSessionActor : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public SmtpSessionActor(Shared context, EndPoint? remote, string listener)
+    public SmtpSessionActor(Shared context, string client, string listener)
     {
         _ctx = context;
-        _who = $"{remote} on {listener}";
+        _who = $"{client} on {listener}";
         LoggedOut();
     }
 
-    public static Props Props(Shared context, EndPoint? remote, string listener) =>
-        Akka.Actor.Props.Create(() => new SmtpSessionActor(context, remote, listener));
+    public static Props Props(Shared context, string client, string listener) =>
+        Akka.Actor.Props.Create(() => new SmtpSessionActor(context, client, listener));
 
     private void LoggedOut()
     {

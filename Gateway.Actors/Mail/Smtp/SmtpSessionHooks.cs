@@ -58,10 +58,13 @@ public sealed class SmtpSessionHooks : IUserAuthenticator, IMailboxFilter, IMess
 
     private TimeSpan AskTimeout => _mail.Smtp.StoreTimeout;
 
-    public void OnSessionCreated(ISessionContext context, string listener)
+    /// <param name="tls">The listener's TLS mode, for the log.</param>
+    public void OnSessionCreated(ISessionContext context, TlsMode tls)
     {
         var remote = Remote(context);
-        context.Properties[SessionKey] = _sessions.Ask<SessionOpened>(new OpenSession(context.SessionId, remote, listener), AskTimeout);
+        var local = context.Properties.TryGetValue(EndpointListener.LocalEndPointKey, out var l) ? l : null;
+        var open = new OpenSession(context.SessionId, remote?.ToString() ?? "?", $"{local} ({tls.ToString().ToLowerInvariant()})");
+        context.Properties[SessionKey] = _sessions.Ask<SessionOpened>(open, AskTimeout);
         context.CommandExecuting += (_, e) =>
         {
             if (e.Command is AuthCommand && !MailSecurity.AllowsPasswordLogin(_mail.AllowPlaintextAuth, (remote as IPEndPoint)?.Address, context.Pipe.IsSecure))

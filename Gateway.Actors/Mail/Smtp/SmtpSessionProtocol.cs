@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
 using Akka.Actor;
 using Gateway.Accounts;
 
@@ -9,7 +8,9 @@ namespace Gateway.Mail.Smtp;
 // They never leave the node: the session lives where its TCP connection is.
 
 /// <summary>Asks <see cref="SmtpSessionsActor"/> for a session actor for a new connection; answered with <see cref="SessionOpened"/>.</summary>
-public sealed record OpenSession(Guid SessionId, EndPoint? Remote, string Listener);
+/// <param name="Client">The client's address and port, for the log.</param>
+/// <param name="Listener">The listener's address and TLS mode, for the log.</param>
+public sealed record OpenSession(Guid SessionId, string Client, string Listener);
 
 public sealed record SessionOpened(Guid SessionId, IActorRef Session);
 

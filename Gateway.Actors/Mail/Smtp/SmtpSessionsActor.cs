@@ -14,7 +14,7 @@ public sealed class SmtpSessionsActor : ReceiveActor
     {
         Receive<OpenSession>(m =>
         {
-            var session = Context.ActorOf(SmtpSessionActor.Props(shared, m.Remote, m.Listener), $"session-{m.SessionId:N}");
+            var session = Context.ActorOf(SmtpSessionActor.Props(shared, m.Client, m.Listener), $"session-{m.SessionId:N}");
             Sender.Tell(new SessionOpened(m.SessionId, session));
         });
     }

@@ -102,7 +102,7 @@ public sealed class SmtpSubmissionServer : IAsyncDisposable
 
         var names = options.Endpoints.Zip(mail.SmtpListen).ToDictionary(p => p.First, p => p.Second);
         var server = new SmtpServer.SmtpServer(options, services);
-        server.SessionCreated += (_, e) => hooks.OnSessionCreated(e.Context, Describe(names[e.Context.EndpointDefinition]));
+        server.SessionCreated += (_, e) => hooks.OnSessionCreated(e.Context, names[e.Context.EndpointDefinition].Tls);
         server.SessionCompleted += (_, e) => hooks.OnSessionEnded(e.Context, "completed");
         server.SessionCancelled += (_, e) => hooks.OnSessionEnded(e.Context, "cancelled");
         server.SessionFaulted += (_, e) => hooks.OnSessionFaulted(e.Context, e.Exception);
@@ -112,7 +112,8 @@ public sealed class SmtpSubmissionServer : IAsyncDisposable
         if (listeners.Failures.Count > 0)
         {
             var (definition, error) = listeners.Failures.First();
-            running.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            server.Shutdown(); // the other listeners close; no session can have started yet
+            sessions.Tell(PoisonPill.Instance);
             throw new InvalidOperationException($"SMTP listener {definition.Endpoint} could not bind: {error.Message}", error);
         }
         running.Endpoints = listeners.Bound
@@ -121,8 +122,6 @@ public sealed class SmtpSubmissionServer : IAsyncDisposable
         foreach (var e in running.Endpoints) log.Info("SMTP listening on {0}", e);
         return running;
     }
-
-    private static string Describe(ListenerSettings l) => $"{l.Host}:{l.Port}/{l.Tls.ToString().ToLowerInvariant()}";
 
     private static IPAddress Resolve(string host) =>
         IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First();

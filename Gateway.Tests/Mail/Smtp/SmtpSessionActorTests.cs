@@ -28,7 +28,7 @@ public sealed class SmtpSessionActorTests : TestKit
         _mailbox = CreateTestProbe();
         var settings = SmtpTestServer.SettingsWith("gateway.mail.smtp.store-timeout = 500ms");
         _session = Sys.ActorOf(SmtpSessionActor.Props(
-            new SmtpSessionActor.Shared(settings.Mail, _mailbox.Ref, AllowEveryDestination.Instance, new ManualTime()), null, "test"));
+            new SmtpSessionActor.Shared(settings.Mail, _mailbox.Ref, AllowEveryDestination.Instance, new ManualTime()), "192.0.2.1:1234", "test"));
     }
 
     private void LogInAndAddress(params string[] numbers)

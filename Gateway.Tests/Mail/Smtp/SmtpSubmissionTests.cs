@@ -277,4 +277,16 @@ public sealed class SmtpSubmissionTests : TestKit, IAsyncLifetime
         Assert.Equal("Report attached.", job.Text);
         Assert.Contains("attachment ignored: report.pdf (application/pdf)", job.Notes);
     }
+
+    [Fact]
+    public async Task A_listener_that_cannot_bind_keeps_the_server_from_starting_and_names_the_address()
+    {
+        await _smtp.DisposeAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var e = Assert.Throws<InvalidOperationException>(() => SmtpTestServer.Start(Sys, TestActor,
+            $"gateway.mail.smtp.listen = [ {{ host = \"127.0.0.1\", port = {port}, tls = none }} ]"));
+        Assert.Contains($"127.0.0.1:{port} could not bind", e.Message);
+    }
 }
