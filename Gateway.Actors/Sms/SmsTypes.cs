@@ -8,7 +8,11 @@ public enum SmsCoding { Gsm7, Ucs2, EightBit }
 /// <summary>TP-DCS message class; <see cref="None"/> when the DCS carries no class.</summary>
 public enum MessageClass { None, Class0, Class1, Class2, Class3 }
 
-/// <summary>How an address is written in a PDU (type of number).</summary>
+/// <summary>
+/// How an address is written in a PDU (type of number, 23.040 9.1.2.5): international (TON 001),
+/// national (TON 010), alphanumeric (TON 101, GSM-7 packed), and everything else (unknown,
+/// network-specific, subscriber, abbreviated) as <see cref="Other"/>.
+/// </summary>
 public enum AddressType { International, National, Alphanumeric, Other }
 
 /// <summary>
@@ -45,8 +49,9 @@ public enum DeliveryOutcome
 public abstract record SmsPdu;
 
 /// <summary>SMS-DELIVER (network → phone): an SMS someone sent to our SIM.</summary>
-/// <param name="Text">The decoded text (GSM-7 or UCS2); for 8-bit data, the bytes as upper-case hex.</param>
-/// <param name="Data">The user data bytes without the UDH (8-bit data; for text codings, the coded octets).</param>
+/// <param name="Text">The decoded text (GSM-7 or UCS2); for 8-bit data, the bytes as upper-case hex. The encoder reads it for GSM-7 and UCS2.</param>
+/// <param name="Data">The user data without the UDH, as decoded: 8-bit data as it came, UCS2 as big-endian octets,
+/// GSM-7 as septets one per byte (escape codes included). The encoder reads it only for 8-bit data.</param>
 /// <param name="ServiceCentre">The SMSC address from the PDU's prefix, if there was one.</param>
 public sealed record SmsDeliver(
     SmsAddress Originator,
@@ -62,6 +67,8 @@ public sealed record SmsDeliver(
 
 /// <summary>SMS-SUBMIT (phone → network): one part of an SMS we send.</summary>
 /// <param name="MessageReference">TP-MR; 0 lets the modem assign one (it reports it in <c>+CMGS: mr</c>).</param>
+/// <param name="Text">The part's text, encoded for GSM-7 and UCS2 (it must fit one SMS: <see cref="TextPlanner"/> splits).</param>
+/// <param name="Data">8-bit user data (encoded only for <see cref="SmsCoding.EightBit"/>); the decoder fills it as for <see cref="SmsDeliver"/>.</param>
 /// <param name="ValidityPeriod">Relative validity period (TP-VPF = relative), or null for none.</param>
 public sealed record SmsSubmit(
     int MessageReference,

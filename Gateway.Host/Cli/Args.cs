@@ -15,6 +15,14 @@ public sealed class Args
 
     public Args(IEnumerable<string> items) => _items = items.ToList();
 
+    /// <summary>The first argument when it is a word, not an option (a sub-command such as <c>pdu decode</c>); null otherwise.</summary>
+    public string? SubCommand()
+    {
+        if (_items.Count == 0 || _items[0].StartsWith("--", StringComparison.Ordinal)) return null;
+        _used.Add(0);
+        return _items[0];
+    }
+
     public string? Option(string name)
     {
         for (var i = 0; i < _items.Count; i++)
