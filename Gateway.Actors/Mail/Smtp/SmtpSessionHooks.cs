@@ -67,6 +67,10 @@ public sealed class SmtpSessionHooks : IUserAuthenticator, IMailboxFilter, IMess
         context.Properties[SessionKey] = _sessions.Ask<SessionOpened>(open, AskTimeout);
         context.CommandExecuting += (_, e) =>
         {
+            // SmtpServer answers this 530 itself, without asking the filter: log the refusal here.
+            if (e.Command is MailCommand mail && !context.Authentication.IsAuthenticated)
+                _log.Info("SMTP {0}: refused MAIL FROM:<{1}> before AUTH (530): no relaying for clients that have not logged in",
+                    remote, mail.Address.AsAddress());
             if (e.Command is AuthCommand && !MailSecurity.AllowsPasswordLogin(_mail.AllowPlaintextAuth, (remote as IPEndPoint)?.Address, context.Pipe.IsSecure))
                 throw new SmtpResponseException(Response(new SmtpReply(538,
                     context.EndpointDefinition.CertificateFactory is null

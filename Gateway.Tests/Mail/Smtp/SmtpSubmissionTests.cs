@@ -289,4 +289,27 @@ public sealed class SmtpSubmissionTests : TestKit, IAsyncLifetime
             $"gateway.mail.smtp.listen = [ {{ host = \"127.0.0.1\", port = {port}, tls = none }} ]"));
         Assert.Contains($"127.0.0.1:{port} could not bind", e.Message);
     }
+
+    [Fact]
+    public async Task Each_accepted_mail_is_logged_with_user_recipients_and_job_ids()
+    {
+        using var client = await Connected(_smtp.PlainPort, SecureSocketOptions.None);
+        string reply = "";
+        await EventFilter.Info(contains: "accepted mail from alice to +420777000001, +420777000002: jobs ").ExpectOneAsync(async () =>
+            reply = await client.SendAsync(Mail("log me", "+420777000001@sms.example.net", "+420777000002@sms.example.net")));
+        var jobs = _submissions.ExpectMsg<SubmitOutgoing>().Jobs;
+        Assert.All(jobs, j => Assert.Contains(j.JobId, reply));
+    }
+
+    [Fact]
+    public async Task Refusals_are_logged_with_their_reason()
+    {
+        using var client = await Connected(_smtp.PlainPort, SecureSocketOptions.None);
+        await EventFilter.Info(contains: "refused recipient of alice: 550 5.7.1 relay denied").ExpectOneAsync(async () =>
+            await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Mail("x", "bob@example.com"))));
+
+        using var anonymous = await Connected(_smtp.PlainPort, SecureSocketOptions.None, login: false);
+        await EventFilter.Info(contains: "refused MAIL FROM:<alice@sms.example.net> before AUTH (530)").ExpectOneAsync(async () =>
+            await Assert.ThrowsAsync<MailKit.ServiceNotAuthenticatedException>(() => anonymous.SendAsync(Mail("x", "+420777123456@sms.example.net"))));
+    }
 }
