@@ -62,7 +62,7 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
-                .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
