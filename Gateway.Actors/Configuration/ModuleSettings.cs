@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text;
 using Gateway.Sms;
 
 namespace Gateway.Configuration;
@@ -24,7 +26,8 @@ public sealed record ModuleLimits(int PerDay, int PerMonth, TimeSpan MinInterval
 /// <c>node.name</c> equals <see cref="Node"/>; every node knows of it for routing.
 /// </summary>
 /// <param name="Number">The SIM's own number (required for <c>virtual</c>: it is the SIM in the virtual network).</param>
-/// <param name="Pin">SIM PIN, sent only if the modem asks for it; never logged.</param>
+/// <param name="Pin">SIM PIN, sent only if the modem asks for it; never logged (the record prints it as <c>***</c>).</param>
+/// <param name="InitCommands">Extra AT commands for this modem's model, run after the standard start-up (<c>modules.&lt;name&gt;.init</c>; default none).</param>
 public sealed record ModuleSettings(
     string Name,
     string Node,
@@ -36,8 +39,18 @@ public sealed record ModuleSettings(
     int Baud,
     string? Pin,
     string? Number,
-    ModuleLimits Limits)
+    ModuleLimits Limits,
+    ImmutableArray<string> InitCommands = default)
 {
+    /// <summary>The extra start-up commands; empty when none are configured.</summary>
+    public ImmutableArray<string> ExtraInit => InitCommands.IsDefault ? ImmutableArray<string>.Empty : InitCommands;
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Name = {Name}, Node = {Node}, Group = {Group}, Endpoint = {Endpoint}, Pin = {(Pin is null ? "none" : "***")}, Number = {Number}, Limits = {Limits}, ExtraInit = [{string.Join(", ", ExtraInit)}]");
+        return true;
+    }
+
     /// <summary>A short description for logs, without the PIN.</summary>
     public string Endpoint => Transport switch
     {
@@ -71,12 +84,18 @@ public sealed record ModuleSettings(
         else if (transport == ModuleTransport.Virtual)
             r.Error("number", "is required for transport = virtual (the SIM's number in the virtual network)");
 
+        var init = r.Strings("init");
+        foreach (var command in init)
+            if (!command.StartsWith("AT", StringComparison.OrdinalIgnoreCase) || command.Length > 200 || command.Any(c => c < ' ' || c > '~'))
+                r.Error("init", $"\"{command}\" is not an AT command (printable ASCII starting with AT, at most 200 characters)");
+
         var limits = r.Child("limits");
         return new ModuleSettings(name, node, group, transport, host, port, device, baud, pin, number,
             new ModuleLimits(
                 limits.Int("per-day", 0, min: 0),
                 limits.Int("per-month", 0, min: 0),
-                limits.Duration("min-interval", TimeSpan.Zero, min: TimeSpan.Zero)));
+                limits.Duration("min-interval", TimeSpan.Zero, min: TimeSpan.Zero)),
+            init);
     }
 }
 
@@ -88,6 +107,8 @@ public sealed record ModuleSettings(
 /// <param name="ReopenBackoffMin">First wait before reopening a failed modem; doubles up to the max.</param>
 /// <param name="CloseTimeout">Longest wait for a transport to close; a hung close is abandoned.</param>
 /// <param name="StoreConfirmTimeout">How long the module waits for the owner of a received SMS to confirm it is stored before offering it again; the SIM copy is kept meanwhile.</param>
+/// <param name="OpenTimeout">Longest wait for a port or connection to open (default 10 s).</param>
+/// <param name="MaxQueuedSends">SMS jobs a module holds while busy (default 100); beyond that a send is refused at once as retryable, so routing picks another module.</param>
 public sealed record ModemSettings(
     TimeSpan CommandTimeout,
     TimeSpan SendTimeout,
@@ -96,11 +117,14 @@ public sealed record ModemSettings(
     TimeSpan ReopenBackoffMin,
     TimeSpan ReopenBackoffMax,
     TimeSpan CloseTimeout,
-    TimeSpan StoreConfirmTimeout)
+    TimeSpan StoreConfirmTimeout,
+    TimeSpan OpenTimeout,
+    int MaxQueuedSends)
 {
     public static readonly ModemSettings Default = new(
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), 2,
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30),
+        TimeSpan.FromSeconds(10), 100);
 
     internal static ModemSettings Read(ConfigReader r)
     {
@@ -114,7 +138,9 @@ public sealed record ModemSettings(
             r.Duration("reopen-backoff-min", d.ReopenBackoffMin, ms),
             r.Duration("reopen-backoff-max", d.ReopenBackoffMax, ms),
             r.Duration("close-timeout", d.CloseTimeout, ms),
-            r.Duration("store-confirm-timeout", d.StoreConfirmTimeout, ms));
+            r.Duration("store-confirm-timeout", d.StoreConfirmTimeout, ms),
+            r.Duration("open-timeout", d.OpenTimeout, ms),
+            r.Int("max-queued-sends", d.MaxQueuedSends, min: 0, max: 100_000));
         if (settings.ReopenBackoffMax < settings.ReopenBackoffMin)
             r.Error("reopen-backoff-max", "must not be shorter than reopen-backoff-min");
         return settings;
@@ -122,14 +148,32 @@ public sealed record ModemSettings(
 }
 
 /// <summary><c>gateway.virtual-network</c>: the simulated GSM network the virtual modules live in.</summary>
-/// <param name="SendLatency">How long a virtual modem takes to answer AT+CMGS.</param>
-/// <param name="StatusReports">Whether the network returns status reports when asked.</param>
-/// <param name="StatusReportDelay">Delay between a submit and its status report.</param>
+/// <param name="SendLatency">How long a virtual modem takes to answer AT+CMGS. Default 100 ms.</param>
+/// <param name="StatusReports">Whether the network returns status reports when asked. Default on.</param>
+/// <param name="StatusReportDelay">Delay between a submit and its status report. Default 1 s.</param>
+/// <param name="ControlPort">TCP port on 127.0.0.1 of the control line (virtual phones, faults); 0 = no control line. Default 0.</param>
 public sealed record VirtualNetworkSettings(TimeSpan SendLatency, bool StatusReports, TimeSpan StatusReportDelay, int ControlPort)
 {
-    internal static VirtualNetworkSettings Read(ConfigReader r) => new(
-        r.Duration("send-latency", TimeSpan.FromMilliseconds(100), TimeSpan.Zero),
-        r.Bool("status-reports", true),
-        r.Duration("status-report-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
-        r.Port("control-port", 0, allowZero: true));
+    /// <summary>The defaults <c>hocon/gateway.conf</c> documents.</summary>
+    public static readonly VirtualNetworkSettings Default = new(TimeSpan.FromMilliseconds(100), true, TimeSpan.FromSeconds(1), 0);
+
+    /// <summary>SMS slots on each virtual SIM; a full SIM refuses new SMS and the network holds them. Default 30.</summary>
+    public int SimCapacity { get; init; } = 30;
+
+    /// <summary>How long a virtual modem waits for AT+CNMA after a direct <c>+CMT</c>/<c>+CDS</c> before it stores the message instead. Default 30 s.</summary>
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal static VirtualNetworkSettings Read(ConfigReader r)
+    {
+        var d = Default;
+        return new VirtualNetworkSettings(
+            r.Duration("send-latency", d.SendLatency, TimeSpan.Zero),
+            r.Bool("status-reports", d.StatusReports),
+            r.Duration("status-report-delay", d.StatusReportDelay, TimeSpan.Zero),
+            r.Port("control-port", d.ControlPort, allowZero: true))
+        {
+            SimCapacity = r.Int("sim-capacity", d.SimCapacity, min: 1, max: 255),
+            AckTimeout = r.Duration("ack-timeout", d.AckTimeout, TimeSpan.FromMilliseconds(1)),
+        };
+    }
 }

@@ -12,6 +12,7 @@ public static class CommandLine
         new("run", "run [--config FILE]", "run a node until SIGINT/SIGTERM (default config: hocon/gateway.conf)", RunVerb.RunAsync),
         new("check-config", "check-config [--config FILE]", "validate a configuration file; every problem is printed with its key", CheckConfigVerb.RunAsync),
         new("hash-password", "hash-password [--iterations N]", "read a password on stdin, print the password-hash value for the configuration", HashPasswordVerb.RunAsync),
+        new("modemsim", ModemSimVerb.Usage, "run a virtual modem bank on TCP ports (one per modem) until SIGINT/SIGTERM", ModemSimVerb.RunAsync),
         new("pdu", PduVerb.Usage, "decode modem PDUs to JSON lines, or encode a text as SMS-SUBMIT PDUs", PduVerb.RunAsync),
     ];
 

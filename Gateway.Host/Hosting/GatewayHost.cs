@@ -37,6 +37,7 @@ public static class GatewayHost
                 log.LogWarning("log-in {Outcome} for {Login} from {Client}", outcome == LoginOutcome.Throttled ? "throttled" : "refused", login, client);
             return accounts;
         });
+        builder.Services.AddVirtualNetwork(settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
         builder.Logging.AddSimpleConsole(o =>
@@ -63,6 +64,7 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true)
+                .WithModemBank(settings, services)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Akka.Hosting;
+using Gateway.Configuration;
+using Gateway.Modem;
+using Gateway.Modem.Transport;
+using Gateway.Modem.Virtual;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>
+/// Starts this node's modem bank (<c>/user/modem-bank</c>, registered as <see cref="ModemBank"/>
+/// in the actor registry): one GSM module per module whose <c>node</c> is this node; virtual
+/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Until the
+/// SMS router exists, received SMS go to <see cref="UnroutedSmsLog"/>, which logs them and
+/// confirms nothing, so they stay on their SIMs.
+/// </summary>
+public static class ModemHosting
+{
+    public static AkkaConfigurationBuilder WithModemBank(this AkkaConfigurationBuilder akka, GatewaySettings settings, IServiceProvider services)
+    {
+        var modules = settings.LocalModules.ToImmutableArray();
+        Func<string, Stream>? connectVirtual = modules.Any(m => m.Transport == ModuleTransport.Virtual)
+            ? number => (services.GetRequiredService<VirtualNetwork>().Modem(number) ?? throw new InvalidOperationException($"no virtual modem {number}")).Connect()
+            : null;
+        return akka.WithActors((system, registry) =>
+        {
+            var owner = system.ActorOf(UnroutedSmsLog.Props(), "unrouted-sms");
+            var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner), "modem-bank");
+            registry.Register<ModemBank>(bank);
+        });
+    }
+}

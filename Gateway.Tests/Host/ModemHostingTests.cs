@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Tests.Modem.Support;
+using Gateway.Tests.Modem.Virtual;
+using Gateway.Tests.Support;
+using Xunit;
+
+namespace Gateway.Tests.Host;
+
+public class ModemHostingTests
+{
+    private static string NodeConfig(string dir, string modules) => $$"""
+        gateway {
+          node.name = "node-a"
+          storage.connection-string = "Data Source={{dir}}/gateway.db"
+          cluster.port = 0
+          mail {
+            smtp.listen = [ { host = "127.0.0.1", port = 0 } ]
+            pop3.listen = [ { host = "127.0.0.1", port = 0 } ]
+          }
+          sms-groups { operator-a { } }
+          modules {
+            {{modules}}
+          }
+          routing { outgoing = [], incoming = [] }
+        }
+        """;
+
+    [Fact]
+    public async Task run_starts_a_GSM_module_for_each_local_module_and_logs_it_ready()
+    {
+        await using var modem = ScriptedModem.Start();
+        var dir = Directory.CreateTempSubdirectory("gw-modem-host-").FullName;
+        var config = Path.Combine(dir, "node.conf");
+        await File.WriteAllTextAsync(config, NodeConfig(dir, $$"""
+            gsm-tcp { node = "node-a", group = operator-a, transport = tcp, host = "127.0.0.1", port = {{modem.Port}} }
+            gsm-elsewhere { node = "node-b", group = operator-a, transport = tcp, host = "127.0.0.1", port = 1 }
+            """));
+
+        await using var host = HostProcess.Start(["run", "--config", config]);
+        Assert.True(await host.WaitForOutputAsync("gsm-tcp ready, registered, -73 dBm, operator \"Scripted GSM\"", TimeSpan.FromSeconds(60)),
+            host.Stdout + host.Stderr);
+        Assert.Contains("modem bank: 1 module(s): gsm-tcp (tcp://127.0.0.1:", host.Stdout);
+        Assert.DoesNotContain("gsm-elsewhere", host.Stdout); // another node drives it
+
+        host.Signal(15);
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return Path.Combine(dir.FullName, relative);
+        throw new FileNotFoundException(relative);
+    }
+
+    [Fact]
+    public async Task run_on_the_shipped_configuration_brings_both_virtual_modules_up_and_a_received_SMS_stays_on_the_SIM()
+    {
+        // The shipped file, with its fixed ports and data folder moved aside so the test binds nothing fixed.
+        var dir = Directory.CreateTempSubdirectory("gw-default-").FullName;
+        var controlPort = FreePort();
+        var config = Path.Combine(dir, "node.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            include "{{RepoFile("hocon/gateway.conf")}}"
+            gateway {
+              storage.connection-string = "Data Source={{dir}}/gateway.db"
+              cluster.port = 0
+              mail.smtp.listen = [ { host = "127.0.0.1", port = 0 } ]
+              mail.pop3.listen = [ { host = "127.0.0.1", port = 0 } ]
+              virtual-network.control-port = {{controlPort}}
+            }
+            """);
+        await using var host = HostProcess.Start(["run", "--config", config], workingDirectory: dir);
+        Assert.True(await host.WaitForOutputAsync("gsm-1 ready, registered", TimeSpan.FromSeconds(60)), host.Stdout + host.Stderr);
+        Assert.True(await host.WaitForOutputAsync("gsm-2 ready, registered", TimeSpan.FromSeconds(60)), host.Stdout + host.Stderr);
+
+        await using var control = await ControlClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, controlPort));
+        Assert.StartsWith("OK", (await control.CommandAsync("SEND +420777123456 +420600000002 Hello gateway")).Reply);
+        Assert.True(await host.WaitForOutputAsync("gsm-2: SMS from +420777123456: \"Hello gateway\"", TimeSpan.FromSeconds(30)), host.Stdout);
+        Assert.Contains("left on the SIM", host.Stdout);
+
+        host.Signal(15);
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
