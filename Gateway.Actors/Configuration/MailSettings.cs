@@ -21,6 +21,9 @@ public sealed record TlsSettings(string Certificate, string Password)
 /// <param name="Smtp">Limits and timeouts of the SMTP listeners.</param>
 /// <param name="Domain">SMS recipients are written <c>&lt;number&gt;@Domain</c>.</param>
 /// <param name="DefaultCountryCode">For numbers written without <c>+</c> or <c>00</c>.</param>
+/// <param name="Pop3">POP3 limits and timeouts (<c>mail.pop3.*</c> besides <c>listen</c>).</param>
+/// <param name="Mailbox">Per-user mailbox limits and housekeeping (<c>mail.mailbox</c>).</param>
+/// <param name="Incoming">How incoming SMS are written as e-mails (<c>mail.incoming</c>).</param>
 public sealed record MailSettings(
     string Domain,
     string DefaultCountryCode,
@@ -31,7 +34,10 @@ public sealed record MailSettings(
     long MaxMessageSize,
     LoginThrottleSettings LoginThrottle,
     TimeSpan AuthCacheTtl,
-    SmtpSettings Smtp)
+    SmtpSettings Smtp,
+    Pop3Settings Pop3,
+    MailboxSettings Mailbox,
+    IncomingMailSettings Incoming)
 {
     internal static MailSettings Read(ConfigReader r)
     {
@@ -62,7 +68,10 @@ public sealed record MailSettings(
                 throttle.Duration("lockout", d.Lockout, TimeSpan.Zero),
                 throttle.Duration("max-lockout", d.MaxLockout, TimeSpan.Zero)),
             r.Duration("auth-cache-ttl", TimeSpan.FromMinutes(5), TimeSpan.Zero),
-            SmtpSettings.Read(r.Child("smtp")));
+            SmtpSettings.Read(r.Child("smtp")),
+            Pop3Settings.Read(r.Child("pop3")),
+            MailboxSettings.Read(r.Child("mailbox")),
+            IncomingMailSettings.Read(r.Child("incoming")));
     }
 
     private static IReadOnlyList<ListenerSettings> ReadListeners(ConfigReader r, int defaultPort)

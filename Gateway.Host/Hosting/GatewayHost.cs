@@ -65,6 +65,8 @@ public static class GatewayHost
                 })
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true)
                 .WithModemBank(settings, services)
+                .WithPlaceholderJobConsumer()
+                .WithMailboxes(settings)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
@@ -79,6 +81,7 @@ public static class GatewayHost
                 });
         });
         builder.Services.AddSmtpSubmission();
+        builder.Services.AddPop3();
         return builder.Build();
     }
 

@@ -18,7 +18,16 @@ public static class RunVerb
             return ExitCodes.Failed;
         }
         using var host = GatewayHost.Build(settings);
-        await host.RunAsync();
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // A listener's port is taken or its address is not ours: say which, do not dump a stack trace.
+            Console.Error.WriteLine($"refusing to start: {e.Message}");
+            return ExitCodes.Failed;
+        }
         return ExitCodes.Ok;
     }
 }

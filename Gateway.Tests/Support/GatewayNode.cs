@@ -1,0 +1,75 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Hosting;
+using Gateway.Configuration;
+using Gateway.Host.Hosting;
+using Gateway.Mailbox;
+using Gateway.Sms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>
+/// A real gateway node built in the test process with the host's own wiring (Akka.Hosting,
+/// cluster of one, SQLite, mailbox sharding, the POP3 server), the way Akka.Hosting.TestKit
+/// builds hosts. Listeners bind port 0; <see cref="Pop3"/> says where they ended up.
+/// </summary>
+public sealed class GatewayNode : IAsyncDisposable
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
+
+    public IHost Host { get; }
+
+    public GatewaySettings Settings { get; }
+
+    private GatewayNode(IHost host, GatewaySettings settings)
+    {
+        Host = host;
+        Settings = settings;
+    }
+
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings)
+    {
+        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(stop.Token);
+            host.Dispose();
+            throw;
+        }
+        return new GatewayNode(host, settings);
+    }
+
+    /// <summary>The bound address of the POP3 listener at <paramref name="index"/> of <c>mail.pop3.listen</c>.</summary>
+    public IPEndPoint Pop3(int index = 0) => Host.Services.GetRequiredService<Pop3Service>().Endpoints[index];
+
+    public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
+
+    public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+
+    public static IncomingSms Sms(string text, string from = "+420777123456", string module = "gsm-1") =>
+        new(new SmsAddress(AddressType.International, from), DateTimeOffset.Now, text, module, "operator-a", "+420600000001", 1);
+
+    /// <summary>Delivers an SMS through the mailbox region, as the SMS router will; returns its uid.</summary>
+    public async Task<string> DeliverAsync(string user, string text, string? deliveryId = null, string from = "+420777123456")
+    {
+        var reply = await Mailboxes.Ask<object>(new DeliverSms(user, deliveryId ?? Guid.NewGuid().ToString("N"), Sms(text, from)), AskTimeout);
+        return reply is SmsStored stored ? stored.Uid : throw new InvalidOperationException($"not stored: {reply}");
+    }
+
+    public async Task<MailboxStatus> StatusAsync(string user) => await Mailboxes.Ask<MailboxStatus>(new GetMailboxStatus(user), AskTimeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Host.StopAsync(stop.Token);
+        Host.Dispose();
+    }
+}
