@@ -21,7 +21,11 @@ public static class GatewayHost
     /// <summary>The actor system's name; every node of one gateway must use the same.</summary>
     public const string SystemName = "gateway";
 
-    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
+    /// <param name="configureAkka">
+    /// Runs before the gateway's own actors are registered, so a test can register its own (an
+    /// outgoing-job consumer, say) in their place.
+    /// </param>
+    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -64,8 +68,9 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true)
-                .WithModemBank(settings, services)
-                .WithPlaceholderJobConsumer()
+                .WithModemBank(settings, services);
+            configureAkka?.Invoke(akka);
+            akka.WithJobConsumer(settings)
                 .WithMailboxes(settings)
                 .AddStartup((system, _) =>
                 {

@@ -61,4 +61,10 @@ public class SmtpSettingsTests
     [Fact]
     public void A_misspelt_smtp_key_is_an_error() =>
         Assert.Contains(Load("mail.smtp.max-recipient = 3").Errors, e => e.Path == "gateway.mail.smtp.max-recipient");
+
+    [Theory]
+    [InlineData("", JobConsumerKind.Log)]
+    [InlineData("routing.job-consumer = sink", JobConsumerKind.Sink)]
+    public void The_job_consumer_is_log_unless_a_benchmark_asks_for_the_sink(string hocon, JobConsumerKind expected) =>
+        Assert.Equal(expected, Load(hocon).Settings!.Routing.JobConsumer);
 }

@@ -12,7 +12,7 @@ namespace Gateway.Mail.MessageToSms;
 /// <c>gmail_signature</c>, Thunderbird's <c>moz-signature</c>, Outlook's <c>id="Signature"</c>) are
 /// dropped when asked. Pure; never throws on malformed HTML (the tokenizer is lenient).
 /// </summary>
-public static class HtmlText
+public static partial class HtmlText
 {
     private static readonly HashSet<HtmlTagId> Invisible =
     [
@@ -35,6 +35,9 @@ public static class HtmlText
     public static string ToText(string html, bool dropSignatureBlocks)
     {
         var output = new Writer();
+        // HTML5: a "<" that cannot start a tag is text. MimeKit's tokenizer would swallow the tag after
+        // it as text too ("<<b>" would show "<b>" in the SMS), so such a "<" is escaped first.
+        html = LoneLessThan().Replace(html, "&lt;");
         var tokenizer = new HtmlTokenizer(new StringReader(html)) { DecodeCharacterReferences = true, IgnoreTruncatedTags = true };
         string? skipping = null; // name of the element whose content is being skipped
         var skipDepth = 0;
@@ -182,4 +185,7 @@ public static class HtmlText
             return _text.ToString();
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<(?![A-Za-z/!?])")]
+    private static partial System.Text.RegularExpressions.Regex LoneLessThan();
 }

@@ -38,9 +38,10 @@ public static partial class ReplyTrimmer
         return Tidy(lines);
     }
 
-    private static bool IsSignatureDelimiter(string line) => line.TrimEnd() == "--";
+    // Whitespace around a line is not part of it (the same trim Tidy applies at the start of the text).
+    private static bool IsSignatureDelimiter(string line) => line.Trim() == "--";
 
-    private static bool IsQuoted(string line) => line.TrimStart(' ').StartsWith('>');
+    private static bool IsQuoted(string line) => line.TrimStart().StartsWith('>');
 
     private static bool StartsOriginalMessage(List<string> lines, int i)
     {

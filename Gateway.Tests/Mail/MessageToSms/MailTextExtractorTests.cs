@@ -276,4 +276,11 @@ public class MailTextExtractorTests
         var text = Extract(Headers("text/plain; charset=utf-8") + "a\u00A0b\u200Bc\td\u00AD\n");
         Assert.Equal("a bc d", text.Text);
     }
+
+    [Fact]
+    public void A_less_than_sign_that_starts_no_tag_is_text_and_the_tag_after_it_is_still_markup()
+    {
+        var text = Extract(Headers("text/html; charset=utf-8") + "<p>2 <<b>3</b> and a < b</p>");
+        Assert.Equal("2 <3 and a < b", text.Text);
+    }
 }
