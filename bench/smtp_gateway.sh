@@ -4,7 +4,7 @@
 #   bench/smtp_gateway.sh start     build Release, start a node on 127.0.0.1:$GW_PORT (default 2526)
 #   bench/smtp_gateway.sh stop      SIGTERM it and wait
 #   bench/smtp_gateway.sh status    print its pid (for --tgt-pid) or fail
-#   bench/smtp_gateway.sh jobs      journal rows and fsync-relevant SQLite settings of the bench user
+#   bench/smtp_gateway.sh db        what the bench user's mailbox left in SQLite (journal, snapshots, mode)
 #
 # The node: a cluster of one, SQLite (WAL, synchronous=FULL) in a fresh $STATE/data, one user
 # ($GW_USER, default bench@sms.example.net, password $GW_PASS, default benchpass), no GSM modules,
@@ -79,13 +79,16 @@ stop)
 status)
     pid_of || { echo "gateway not running" >&2; exit 1; }
     ;;
-jobs)
-    db=$STATE/data/gateway.db
-    python3 - "$db" <<'PY'
+db)
+    python3 - "$STATE/data/gateway.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-print("journal rows (mailbox-bench):", c.execute("select count(*) from journal where persistence_id='mailbox-bench'").fetchone()[0])
-print("journal_mode:", c.execute("pragma journal_mode").fetchone()[0])
+q = lambda sql: c.execute(sql).fetchone()[0]
+print("journal rows of mailbox-bench:", q("select count(*) from journal where persistence_id='mailbox-bench'"),
+      "(the mailbox deletes what a snapshot covers)")
+print("highest sequence number:", q("select max(sequence_number) from journal where persistence_id='mailbox-bench'"))
+print("snapshots:", q("select count(*) from snapshot where persistence_id='mailbox-bench'"))
+print("journal_mode:", q("pragma journal_mode"))
 PY
     ;;
 *)
