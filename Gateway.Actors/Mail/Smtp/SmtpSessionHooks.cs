@@ -56,7 +56,11 @@ public sealed class SmtpSessionHooks : IUserAuthenticator, IMailboxFilter, IMess
         _log = log;
     }
 
-    private TimeSpan AskTimeout => _mail.Smtp.StoreTimeout;
+    /// <summary>
+    /// How long the edge waits for its session. The session answers MAIL and RCPT at once and DATA
+    /// within <c>store-timeout</c> (its own timer), so this only catches a session that died.
+    /// </summary>
+    private TimeSpan AskTimeout => _mail.Smtp.StoreTimeout + TimeSpan.FromSeconds(2);
 
     /// <param name="tls">The listener's TLS mode, for the log.</param>
     public void OnSessionCreated(ISessionContext context, TlsMode tls)
@@ -149,8 +153,7 @@ public sealed class SmtpSessionHooks : IUserAuthenticator, IMailboxFilter, IMess
         {
             var conversion = MailPreparation.Prepare(buffer, transaction.From.AsAddress(), _mail.MaxMessageSize, _conversion);
             var recipients = transaction.To.Select(t => t.AsAddress()).ToImmutableArray();
-            // The session's own store timer answers first; this one only catches a session that died.
-            var reply = await AskSession(context, new SubmitMail(recipients, conversion), AskTimeout + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            var reply = await AskSession(context, new SubmitMail(recipients, conversion), AskTimeout).ConfigureAwait(false);
             return Response(reply);
         }
         catch (Exception e)

@@ -21,13 +21,18 @@ public sealed class SmtpSessionActorTests : TestKit
         new PreparedMail("hello", SmsCoding.Gsm7, 1, "subject", "<id@x>", ImmutableArray<string>.Empty, 100), null);
 
     private readonly Akka.TestKit.TestProbe _mailbox;
-    private readonly IActorRef _session;
+    private IActorRef _session;
 
     public SmtpSessionActorTests()
     {
         _mailbox = CreateTestProbe();
-        var settings = SmtpTestServer.SettingsWith("gateway.mail.smtp.store-timeout = 500ms");
-        _session = Sys.ActorOf(SmtpSessionActor.Props(
+        _session = Session("10s"); // long enough never to fire on a slow machine; the timeout test sets its own
+    }
+
+    private IActorRef Session(string storeTimeout)
+    {
+        var settings = SmtpTestServer.SettingsWith($"gateway.mail.smtp.store-timeout = {storeTimeout}");
+        return Sys.ActorOf(SmtpSessionActor.Props(
             new SmtpSessionActor.Shared(settings.Mail, _mailbox.Ref, AllowEveryDestination.Instance, new ManualTime()), "192.0.2.1:1234", "test"));
     }
 
@@ -69,6 +74,7 @@ public sealed class SmtpSessionActorTests : TestKit
     [Fact]
     public void A_mailbox_that_answers_too_late_gets_451_sent_and_the_session_goes_on()
     {
+        _session = Session("300ms");
         LogInAndAddress("+420777123456");
         _session.Tell(new SubmitMail(["+420777123456@sms.example.net"], Mail));
         var late = _mailbox.ExpectMsg<SubmitOutgoing>();

@@ -62,7 +62,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
                 tls { certificate = "{{Certificate.Value}}", password = "test-password" }
                 allow-plaintext-auth = loopback
                 max-message-size = 64k
-                smtp { server-name = "gw.test", store-timeout = 2s, max-recipients = 3, max-connections = 20, command-timeout = 10s }
+                smtp { server-name = "gw.test", store-timeout = 10s, max-recipients = 3, max-connections = 20, command-timeout = 10s }
                 login-throttle { max-failures = 100 }
               }
               users {
