@@ -98,11 +98,23 @@ public sealed record IncomingRule(
 /// <summary>A fixed sender that always reaches one user, whatever the rules say.</summary>
 public sealed record VipEntry(string Number, string User);
 
+/// <summary>Who takes outgoing SMS jobs from the mailboxes (<c>routing.job-consumer</c>).</summary>
+public enum JobConsumerKind
+{
+    /// <summary>Log each job and leave it queued (there is no SMS router yet); the default.</summary>
+    Log,
+
+    /// <summary>Record each job delivered at once without sending anything: for benchmarks only.</summary>
+    Sink,
+}
+
 /// <summary><c>gateway.routing</c>.</summary>
+/// <param name="JobConsumer">Who takes outgoing jobs; default <see cref="JobConsumerKind.Log"/>.</param>
 public sealed record RoutingSettings(
     IReadOnlyList<OutgoingRule> Outgoing,
     IReadOnlyList<IncomingRule> Incoming,
-    IReadOnlyList<VipEntry> Vip)
+    IReadOnlyList<VipEntry> Vip,
+    JobConsumerKind JobConsumer = JobConsumerKind.Log)
 {
     internal static RoutingSettings Read(ConfigReader r, string defaultCountryCode)
     {
@@ -132,7 +144,7 @@ public sealed record RoutingSettings(
             return new VipEntry(number, v.RequiredString("user"));
         }).ToArray();
 
-        return new RoutingSettings(outgoing, incoming, vip);
+        return new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Log));
     }
 
     private static IReadOnlyList<string> Required(ConfigReader r, string key)
