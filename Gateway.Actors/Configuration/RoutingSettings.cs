@@ -98,11 +98,26 @@ public sealed record IncomingRule(
 /// <summary>A fixed sender that always reaches one user, whatever the rules say.</summary>
 public sealed record VipEntry(string Number, string User);
 
+/// <summary>Who takes outgoing SMS jobs from the mailboxes (<c>routing.job-consumer</c>).</summary>
+public enum JobConsumerKind
+{
+    /// <summary>The SMS router sends them through the modules (<c>Gateway.Routing.SmsRouter</c>); the default.</summary>
+    Router,
+
+    /// <summary>Log each job and leave it queued: a node that only accepts mail, sending nothing.</summary>
+    Log,
+
+    /// <summary>Record each job delivered at once without sending anything: for benchmarks only.</summary>
+    Sink,
+}
+
 /// <summary><c>gateway.routing</c>.</summary>
+/// <param name="JobConsumer">Who takes outgoing jobs; default <see cref="JobConsumerKind.Router"/>.</param>
 public sealed record RoutingSettings(
     IReadOnlyList<OutgoingRule> Outgoing,
     IReadOnlyList<IncomingRule> Incoming,
-    IReadOnlyList<VipEntry> Vip)
+    IReadOnlyList<VipEntry> Vip,
+    JobConsumerKind JobConsumer = JobConsumerKind.Router)
 {
     /// <summary><c>routing.sending</c>: retries, back-off and limits of the outgoing router.</summary>
     public SendingSettings Sending { get; init; } = SendingSettings.Default;
@@ -138,7 +153,7 @@ public sealed record RoutingSettings(
             return new VipEntry(number, v.RequiredString("user"));
         }).ToArray();
 
-        return new RoutingSettings(outgoing, incoming, vip)
+        return new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Router))
         {
             Sending = SendingSettings.Read(r.Child("sending")),
             Notifications = NotificationSettings.Read(r.Child("notifications")),

@@ -4,17 +4,19 @@ using Akka.Event;
 namespace Gateway.Modem;
 
 /// <summary>
-/// The modem bank's owner until the SMS router exists: logs every received SMS and status report
-/// and deliberately confirms nothing, so each SMS stays on its SIM (the never-lose contract: a
-/// message is deleted only once stored) and is handed on again when a router takes over.
-/// Re-offers of the same receipt are logged at debug only, to keep the log readable.
+/// The modem bank's owner until the incoming side exists: logs every received SMS and
+/// deliberately confirms nothing, so each SMS stays on its SIM (the never-lose contract: a message
+/// is deleted only once stored) and is handed on again when a router takes over. Status reports
+/// go to the outgoing router when there is one (<paramref name="statusReports"/>), else they are
+/// logged. Re-offers of the same receipt are logged at debug only, to keep the log readable.
 /// </summary>
 public sealed class UnroutedSmsLog : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public UnroutedSmsLog()
+    public UnroutedSmsLog(IActorRef? statusReports)
     {
+        if (statusReports is not null) Receive<StatusReportReceived>(r => statusReports.Forward(r));
         Receive<SmsReceived>(m =>
         {
             var concat = m.Sms.Concat is { } c ? $" part {c.Sequence}/{c.Total} (ref {c.Reference})" : "";
@@ -32,5 +34,5 @@ public sealed class UnroutedSmsLog : ReceiveActor
                 r.JobId ?? "unknown", r.Report.Outcome, r.Report.Status));
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new UnroutedSmsLog());
+    public static Props Props(IActorRef? statusReports = null) => Akka.Actor.Props.Create(() => new UnroutedSmsLog(statusReports));
 }

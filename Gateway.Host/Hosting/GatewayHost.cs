@@ -21,14 +21,22 @@ public static class GatewayHost
     /// <summary>The actor system's name; every node of one gateway must use the same.</summary>
     public const string SystemName = "gateway";
 
-    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
+    /// <param name="configureAkka">
+    /// Runs before the gateway's own actors are registered, so a test can register its own (an
+    /// outgoing-job consumer, say) in their place.
+    /// </param>
+    /// <param name="time">The clock of routing rules, mailboxes, SMTP job stamps and SIM counters (default the system clock); tests set it.</param>
+    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null,
+        TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
             ContentRootPath = Environment.CurrentDirectory,
         });
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(sp =>
         {
             var accounts = AccountDirectory.FromSettings(settings);
@@ -63,10 +71,12 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
-                .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
+                .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
+            configureAkka?.Invoke(akka);
+            // The job consumer (the SMS router) first: the modem bank and the mailboxes are given it.
+            akka.WithJobConsumer(settings, time)
                 .WithModemBank(settings, services)
-                .WithPlaceholderJobConsumer()
-                .WithMailboxes(settings)
+                .WithMailboxes(settings, time)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
@@ -80,6 +90,8 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        if (settings.Routing.JobConsumer == JobConsumerKind.Router) builder.Services.AddOutgoingRules(settings);
+        builder.Services.AddSmtpSubmission();
         builder.Services.AddPop3();
         return builder.Build();
     }
