@@ -30,9 +30,10 @@ public sealed class GatewayNode : IAsyncDisposable
         Settings = settings;
     }
 
-    public static async Task<GatewayNode> StartAsync(GatewaySettings settings)
+    /// <param name="time">The node's clock (routing rules' hours, job stamps); the system clock if not given.</param>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning)
     {
-        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(logLevel), time: time);
         try
         {
             await host.StartAsync();
@@ -49,6 +50,14 @@ public sealed class GatewayNode : IAsyncDisposable
 
     /// <summary>The bound address of the POP3 listener at <paramref name="index"/> of <c>mail.pop3.listen</c>.</summary>
     public IPEndPoint Pop3(int index = 0) => Host.Services.GetRequiredService<Pop3Service>().Endpoints[index];
+
+    /// <summary>The bound address of the SMTP listener at <paramref name="index"/> of <c>mail.smtp.listen</c>.</summary>
+    public IPEndPoint Smtp(int index = 0) => Host.Services.GetRequiredService<SmtpHosting.SmtpListeners>().Endpoints[index].Bound;
+
+    /// <summary>The node's in-process virtual GSM network (its modems, phones and faults).</summary>
+    public Gateway.Modem.Virtual.VirtualNetwork Network => Host.Services.GetRequiredService<Gateway.Modem.Virtual.VirtualNetwork>();
+
+    public IActorRef Router => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<Gateway.Routing.OutgoingRouter>();
 
     public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
 

@@ -140,13 +140,14 @@ public abstract class RouterTestKit : Akka.TestKit.Xunit2.TestKit
 
         public async Task StopRoutingAsync()
         {
-            var watcher = _kit.CreateTestProbe();
-            watcher.Watch(Router);
-            watcher.Watch(Bank);
+            var routerWatch = _kit.CreateTestProbe();
+            var bankWatch = _kit.CreateTestProbe();
+            routerWatch.Watch(Router);
+            bankWatch.Watch(Bank);
             Router.Tell(PoisonPill.Instance);
             Bank.Tell(PoisonPill.Instance);
-            await watcher.ExpectTerminatedAsync(Router, Patience);
-            await watcher.ExpectTerminatedAsync(Bank, Patience);
+            await routerWatch.ExpectTerminatedAsync(Router, Patience);
+            await bankWatch.ExpectTerminatedAsync(Bank, Patience);
         }
 
         public VirtualPhone Phone(string number = RouterTestKit.Phone) => Network.Phone(number);
