@@ -62,7 +62,7 @@ public static class GatewayHost
                 {
                     l.LogLevel = ToAkka(settings.Log.Level);
                     l.ClearLoggers();
-                    l.AddLoggerFactory();
+                    l.AddLogger<ConsoleLogBridge>();
                 })
                 .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port)
                 .WithClustering(new ClusterOptions
