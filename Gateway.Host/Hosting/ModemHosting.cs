@@ -32,7 +32,7 @@ public static class ModemHosting
         return akka.WithActors((system, registry) =>
         {
             // Status reports go to the outgoing router (registered before the bank) when this node runs one.
-            registry.TryGet<OutgoingRouter>(out var router);
+            var router = registry.TryGet<OutgoingRouter>(out var found) ? found : null;
             var owner = system.ActorOf(UnroutedSmsLog.Props(router), "unrouted-sms");
             var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner, time), "modem-bank");
             registry.Register<ModemBank>(bank);

@@ -37,7 +37,7 @@ public static class RoutingHosting
         return akka.AddStartup((_, registry) =>
         {
             var router = registry.Get<OutgoingRouter>();
-            registry.TryGet<AutoClipRegion>(out var autoClip);
+            var autoClip = registry.TryGet<AutoClipRegion>(out var region) ? region : null; // until AutoCLIP is wired: no sticky routing
             router.Tell(new RouterLinks(new LocalModemBank(registry.Get<ModemBank>()), registry.Get<MailboxRegion>(), autoClip));
         });
     }
