@@ -22,14 +22,14 @@ public sealed partial class GsmModule
         public static UsageRollover Instance { get; } = new();
     }
 
-    private sealed class RestartUsageJournal
+    private sealed class AskUsage
     {
-        public static RestartUsageJournal Instance { get; } = new();
+        public static AskUsage Instance { get; } = new();
     }
 
     private const string PaceTimer = "pace";
     private const string RolloverTimer = "usage-rollover";
-    private const string UsageJournalTimer = "usage-journal";
+    private const string AskUsageTimer = "usage-ask";
 
     private ModuleUsage _usage = ModuleUsage.Empty;
     private bool _usageLoaded;
@@ -44,32 +44,35 @@ public sealed partial class GsmModule
             _usageLoaded = true; // nothing to enforce, nothing to wait for
             return;
         }
-        StartUsageJournal();
+        // The bank's journal outlives this actor; a module on its own keeps one as its child.
+        _usageJournal = _usageJournalGiven ?? Context.ActorOf(ModuleUsageJournal.Props(Name, _time.LocalTimeZone), "usage");
+        AskForUsage();
     }
 
-    private void StartUsageJournal()
+    /// <summary>Asks for the stored counters, and again every command-timeout until they come (a journal may be restarting).</summary>
+    private void AskForUsage()
     {
-        _usageJournal = Context.ActorOf(ModuleUsageJournal.Props(Name, _time.LocalTimeZone), "usage");
-        Context.Watch(_usageJournal);
+        _usageJournal!.Tell(ModuleUsageJournal.GetUsage.Instance);
+        Timers.StartSingleTimer(AskUsageTimer, AskUsage.Instance, _timings.CommandTimeout);
     }
 
     private void UsageHandlers()
     {
         Receive<ModuleUsageJournal.UsageLoaded>(loaded =>
         {
+            Timers.Cancel(AskUsageTimer);
             _usage = _usage.Merge(loaded.Usage);
             if (!_usageLoaded) _log.Info("{0}: {1}", Name, UsageStatus()!.Describe());
             _usageLoaded = true;
             PublishStatus();
             DispatchIfIdle();
         });
-        Receive<Terminated>(t => t.ActorRef.Equals(_usageJournal), _ =>
+        Receive<AskUsage>(_ =>
         {
-            // The journal failed (its error is logged): keep counting in memory and start it again.
-            _usageJournal = null;
-            Timers.StartSingleTimer(UsageJournalTimer, RestartUsageJournal.Instance, _timings.ReopenBackoffMin);
+            if (_usageLoaded) return;
+            _log.Warning("{0}: the SIM's usage counter has not answered within {1}; asking again (nothing is sent meanwhile)", Name, Format(_timings.CommandTimeout));
+            AskForUsage();
         });
-        Receive<RestartUsageJournal>(_ => StartUsageJournal());
         Receive<PaceDue>(_ => DispatchIfIdle());
         Receive<UsageRollover>(_ => PublishStatus());
     }

@@ -99,6 +99,7 @@ public sealed partial class GsmModule
     private ModuleStatus CurrentStatus()
     {
         var state = StateOf(_phase);
+        if (state == ModuleState.Ready && !_usageLoaded) state = ModuleState.Initializing; // it sends nothing before its counters are read
         if (_published is not null && _published.State != state) _since = DateTimeOffset.UtcNow;
         var rssi = _rssi is 99 ? null : _rssi;
         return new ModuleStatus(

@@ -58,6 +58,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private readonly IActorRef _owner;
     private readonly IActorRef? _statusListener;
     private readonly TimeProvider _time;
+    private readonly IActorRef? _usageJournalGiven;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -78,7 +79,9 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     /// <param name="owner">Gets received SMS (<see cref="SmsReceived"/>, <see cref="UndecodableSmsReceived"/>) and <see cref="StatusReportReceived"/>.</param>
     /// <param name="statusListener">Gets every <see cref="ModuleStatus"/> change, including the last one when the module stops (the bank).</param>
     /// <param name="time">The clock of the SIM's usage counters (its local zone is the calendar of daily and monthly limits).</param>
-    public GsmModule(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener, TimeProvider time)
+    /// <param name="usageJournal">The SIM's <see cref="ModuleUsageJournal"/> (the bank's); null = the module keeps its own when it has limits.</param>
+    public GsmModule(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener, TimeProvider time,
+        IActorRef? usageJournal)
     {
         _module = module;
         _timings = timings;
@@ -86,11 +89,13 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         _owner = owner;
         _statusListener = statusListener;
         _time = time;
+        _usageJournalGiven = usageJournal;
         Become(Connecting);
     }
 
-    public static Props Props(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener = null, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new GsmModule(module, timings, transport, owner, statusListener, time ?? TimeProvider.System));
+    public static Props Props(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener = null,
+        TimeProvider? time = null, IActorRef? usageJournal = null) =>
+        Akka.Actor.Props.Create(() => new GsmModule(module, timings, transport, owner, statusListener, time ?? TimeProvider.System, usageJournal));
 
     private string Name => _module.Name;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Pattern;
 using Gateway.Configuration;
 using Gateway.Modem.Transport;
 
@@ -32,6 +33,9 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         public ModuleSettings Settings { get; } = settings;
         public string ActorName { get; } = actorName;
         public IActorRef? Module { get; set; }
+
+        /// <summary>The SIM's usage counter (modules with limits only); it outlives the module actor's restarts.</summary>
+        public IActorRef? Usage { get; set; }
         public int Failures { get; set; }
         public ModuleStatus? Status { get; set; }
     }
@@ -110,6 +114,13 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info("modem bank: {0} module(s): {1}", _slots.Count, string.Join(", ", _slots.Values.Select(s => $"{s.Settings.Name} ({s.Settings.Endpoint})")));
+        foreach (var slot in _slots.Values.Where(s => s.Settings.Limits != ModuleLimits.None))
+        {
+            // A journal that fails stops; its supervisor starts it again (reading the journal) after a back-off.
+            var journal = ModuleUsageJournal.Props(slot.Settings.Name, _time.LocalTimeZone);
+            slot.Usage = Context.ActorOf(BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(journal, "journal",
+                _timings.ReopenBackoffMin, _timings.ReopenBackoffMax, 0.2, maxNrOfRetries: -1)), "usage-" + slot.ActorName);
+        }
         foreach (var slot in _slots.Values) Start(slot);
     }
 
@@ -128,7 +139,7 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
             Publish(slot.Status);
             return;
         }
-        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self, _time), slot.ActorName);
+        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self, _time, slot.Usage), slot.ActorName);
         Context.Watch(module);
         slot.Module = module;
         _byRef[module] = slot;

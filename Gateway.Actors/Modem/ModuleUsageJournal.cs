@@ -9,16 +9,25 @@ public sealed record ModuleUsageRecorded(int Parts, DateTimeOffset At) : IModemS
 
 /// <summary>
 /// The persistent side of a module's <see cref="ModuleUsage"/> (persistence id
-/// <c>module-usage-&lt;module&gt;</c>), a child of the module it counts for. On start it recovers
-/// and tells its parent <see cref="UsageLoaded"/>; the module sends nothing before that, so a
-/// restart never forgets what the SIM sent today. The module counts in memory and tells this
-/// actor <see cref="RecordUsage"/> after each part; writes are asynchronous (a crash can lose the
-/// last few parts' counts, never more than were in flight). Snapshot every
-/// <see cref="SnapshotEvery"/> events, then the journal up to it is deleted.
+/// <c>module-usage-&lt;module&gt;</c>). The modem bank keeps one per module with limits, for as
+/// long as the bank lives (under a back-off supervisor), so the count outlives the module actor's
+/// restarts; a module run on its own keeps it as its child. A module asks <see cref="GetUsage"/>
+/// when it starts and sends nothing before the answer, so a restart never forgets what the SIM
+/// sent today. The module counts in memory and tells this actor <see cref="RecordUsage"/> after
+/// each part; writes are asynchronous (a crash can lose the count of the parts whose writes were
+/// under way). Snapshot every <see cref="SnapshotEvery"/> events, then the journal up to it is deleted.
 /// </summary>
 public sealed class ModuleUsageJournal : ReceivePersistentActor
 {
-    /// <summary>Sent to the parent once recovered: the counters as stored.</summary>
+    /// <summary>Asks for the counters; answered <see cref="UsageLoaded"/> once recovered.</summary>
+    public sealed class GetUsage
+    {
+        public static GetUsage Instance { get; } = new();
+
+        private GetUsage() { }
+    }
+
+    /// <summary>The counters as stored (and counted since).</summary>
     public sealed record UsageLoaded(ModuleUsage Usage);
 
     /// <summary>From the parent: count <see cref="Parts"/> parts sent at <see cref="At"/>.</summary>
@@ -49,7 +58,7 @@ public sealed class ModuleUsageJournal : ReceivePersistentActor
             if (o.Snapshot is ModuleUsage u) _usage = u;
         });
         Recover<ModuleUsageRecorded>(e => _usage = _usage.Add(e.Parts, e.At, _zone));
-        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new UsageLoaded(_usage)));
+        Command<GetUsage>(_ => Sender.Tell(new UsageLoaded(_usage)));
 
         Command<RecordUsage>(r => PersistAsync(new ModuleUsageRecorded(r.Parts, r.At), e =>
         {
