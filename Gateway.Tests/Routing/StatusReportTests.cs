@@ -39,6 +39,23 @@ public class StatusReportTests(ITestOutputHelper output) : RouterTestKit(output)
     }
 
     [Fact]
+    public async Task Status_reports_are_acknowledged_so_the_modem_keeps_routing_them_directly()
+    {
+        // A modem that gets no AT+CNMA for a +CDS within its ack timeout turns direct reports off
+        // (+CNMI ds=0) and drops later ones; the module acknowledges every one.
+        var rig = Start(Settings(modules: 1, extra: Reports() + "\ngateway.virtual-network.ack-timeout = 1s"));
+        await rig.ModulesReadyAsync();
+        await rig.SubmitAsync(Job("job-1", "first"));
+        await rig.JobReachesAsync("alice", "job-1", JobState.Delivered);
+        await AwaitAssertAsync(() => Assert.Equal(0, rig.Modem(1).Status().AwaitingAck), Patience);
+        Assert.Equal(1, rig.Modem(1).Status().Indications.Ds);
+
+        await rig.SubmitAsync(Job("job-2", "second", to: "+420777000222"));
+        await rig.JobReachesAsync("alice", "job-2", JobState.Delivered);
+        await NoErrorsLoggedAsync();
+    }
+
+    [Fact]
     public async Task A_report_that_the_network_gave_up_fails_the_job_and_tells_a_user_with_the_default_notify()
     {
         var rig = Start(Settings(modules: 1, extra: Reports()));
