@@ -88,6 +88,10 @@ public sealed record OutgoingJobsResult(string User, IReadOnlyList<OutgoingJobRe
 /// <param name="Group">The receiving module's SMS group.</param>
 /// <param name="SimNumber">The receiving SIM's own number, when known.</param>
 /// <param name="Parts">How many SMS parts the text came in.</param>
+/// <param name="MissingParts">
+/// Part numbers of a concatenated SMS that never arrived (the router stopped waiting for them):
+/// the e-mail says it is incomplete. Default (or empty): the SMS is whole.
+/// </param>
 public sealed record IncomingSms(
     SmsAddress Sender,
     DateTimeOffset Timestamp,
@@ -95,7 +99,12 @@ public sealed record IncomingSms(
     string Module,
     string Group,
     string? SimNumber,
-    int Parts);
+    int Parts,
+    ImmutableArray<int> MissingParts = default)
+{
+    /// <summary>True when parts are missing.</summary>
+    public bool IsIncomplete => !MissingParts.IsDefaultOrEmpty;
+}
 
 /// <summary>
 /// Asks the mailbox to store <paramref name="Sms"/> as an e-mail. Idempotent by

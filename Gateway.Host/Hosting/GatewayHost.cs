@@ -64,9 +64,11 @@ public static class GatewayHost
                         .ToArray(),
                 })
                 .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
-                .WithModemBank(settings, services)
                 .WithPlaceholderJobConsumer()
                 .WithMailboxes(settings)
+                .WithAutoClip(settings)
+                .WithIncomingRouting(settings)
+                .WithModemBank(settings, services)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.

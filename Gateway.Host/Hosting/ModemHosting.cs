@@ -4,6 +4,7 @@ using Gateway.Configuration;
 using Gateway.Modem;
 using Gateway.Modem.Transport;
 using Gateway.Modem.Virtual;
+using Gateway.Routing.Incoming;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Hosting;
@@ -11,9 +12,9 @@ namespace Gateway.Host.Hosting;
 /// <summary>
 /// Starts this node's modem bank (<c>/user/modem-bank</c>, registered as <see cref="ModemBank"/>
 /// in the actor registry): one GSM module per module whose <c>node</c> is this node; virtual
-/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Until the
-/// SMS router exists, received SMS go to <see cref="UnroutedSmsLog"/>, which logs them and
-/// confirms nothing, so they stay on their SIMs.
+/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Received SMS
+/// and status reports go to the node's incoming router (<see cref="IncomingRouterKey"/>, which
+/// must be registered first).
 /// </summary>
 public static class ModemHosting
 {
@@ -25,7 +26,7 @@ public static class ModemHosting
             : null;
         return akka.WithActors((system, registry) =>
         {
-            var owner = system.ActorOf(UnroutedSmsLog.Props(), "unrouted-sms");
+            var owner = registry.Get<IncomingRouterKey>();
             var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner), "modem-bank");
             registry.Register<ModemBank>(bank);
         });
