@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Gateway.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Mailbox;
+using Gateway.Modem.Virtual;
 using Gateway.Sms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,9 +31,14 @@ public sealed class GatewayNode : IAsyncDisposable
         Settings = settings;
     }
 
-    public static async Task<GatewayNode> StartAsync(GatewaySettings settings)
+    /// <param name="logging">More logging set-up (e.g. a <see cref="CapturedLog"/>); the level is Warning unless it says otherwise.</param>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
     {
-        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var host = GatewayHost.Build(settings, builder =>
+        {
+            builder.SetMinimumLevel(LogLevel.Warning);
+            logging?.Invoke(builder);
+        });
         try
         {
             await host.StartAsync();
@@ -53,6 +59,12 @@ public sealed class GatewayNode : IAsyncDisposable
     public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
 
     public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>The actor registered under <typeparamref name="TKey"/> (AutoClipRegion, IncomingLedgerKey, …).</summary>
+    public IActorRef Actor<TKey>() => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<TKey>();
+
+    /// <summary>The node's in-process virtual GSM network (its virtual modules' SIMs, and phones to send from).</summary>
+    public VirtualNetwork Network => Host.Services.GetRequiredService<VirtualNetwork>();
 
     public static IncomingSms Sms(string text, string from = "+420777123456", string module = "gsm-1") =>
         new(new SmsAddress(AddressType.International, from), DateTimeOffset.Now, text, module, "operator-a", "+420600000001", 1);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Gateway.AutoClip;
+using Gateway.Configuration;
 using Gateway.Mailbox;
 using Gateway.Modem;
 using Gateway.Sms;
@@ -153,11 +154,11 @@ public sealed partial class IncomingRouter
         switch (d.Stage)
         {
             case Stage.AskingAutoClip:
-                _log.Warning("{0}: AutoCLIP did not answer within {1}; asking again (the SMS stays on the SIM)", d.Sms.Describe(), _routing.AnswerTimeout);
+                _log.Warning("{0}: AutoCLIP did not answer within {1}; asking again (the SMS stays on the SIM)", d.Sms.Describe(), ConfigValues.FormatDuration(_routing.AnswerTimeout));
                 Decide(d, null);
                 break;
             case Stage.Storing:
-                Retry(d, $"no answer within {_routing.AnswerTimeout}");
+                Retry(d, $"no answer within {ConfigValues.FormatDuration(_routing.AnswerTimeout)}");
                 break;
             case Stage.WaitingToRetry:
                 Store(d);
@@ -177,9 +178,9 @@ public sealed partial class IncomingRouter
         d.Stage = Stage.WaitingToRetry;
         if (reason != d.LastRefusal)
             _log.Warning("{0} ({1}) was not stored: {2}. It stays on the SIM; trying again in {3}, then at growing intervals",
-                d.Sms.Describe(), d.Decision!.Describe(), reason, delay);
+                d.Sms.Describe(), d.Decision!.Describe(), reason, ConfigValues.FormatDuration(delay));
         else
-            _log.Debug("{0} still not stored ({1}); try {2} in {3}", d.Sms.Describe(), reason, d.Tries + 1, delay);
+            _log.Debug("{0} still not stored ({1}); try {2} in {3}", d.Sms.Describe(), reason, d.Tries + 1, ConfigValues.FormatDuration(delay));
         d.LastRefusal = reason;
         NextStep(d, delay);
     }

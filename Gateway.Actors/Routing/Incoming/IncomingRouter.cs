@@ -190,7 +190,7 @@ public sealed partial class IncomingRouter : ReceiveActor, IWithTimers
         _buffers[due.Module] = rest;
         if (given is null) return;
         _log.Warning("{0}: part(s) {1} of a {2}-part SMS from {3} did not arrive within {4}; delivering what came, marked incomplete",
-            due.Module, string.Join(",", given.Missing), given.Key.Total, given.Key.Originator, _routing.ReassemblyTimeout);
+            due.Module, string.Join(",", given.Missing), given.Key.Total, given.Key.Originator, ConfigValues.FormatDuration(_routing.ReassemblyTimeout));
         Start(Incomplete(due.Module, given));
     }
 
