@@ -4,7 +4,10 @@ using Gateway.Modem.Virtual;
 using Gateway.Routing.Incoming;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging;
+using MailKit.Net.Pop3;
+using MailKit.Security;
 using MimeKit;
+using Gateway.Tests.Modem.Virtual;
 using Xunit;
 using static Gateway.Tests.Routing.Incoming.IncomingNode;
 
@@ -51,9 +54,12 @@ public sealed class IncomingNodeFixture : IAsyncLifetime
                 { group = alerts, action = deliver, user = carol }
                 { group = office, senders = ["+420777200*"], action = drop }
               ]
-              vip = [ { number = "+420777999999", user = dave } ]
+              vip = [
+                { number = "+420777999999", user = dave }
+                { number = "+420777888888", user = gina }
+              ]
             }
-            """, extraUsers: ["carol", "dave", "erin", "frank"]);
+            """, extraUsers: ["carol", "dave", "erin", "frank", "gina"]);
         Node = await GatewayNode.StartAsync(settings, l =>
         {
             l.SetMinimumLevel(LogLevel.Information);
@@ -198,5 +204,78 @@ public class IncomingEndToEndTests(IncomingNodeFixture fixture) : IClassFixture<
         // It went because the wait was over, not because the buffer gave it up for another reason.
         Assert.Contains(fixture.Log.Lines, l => l.Contains("part(s) 2 of a 3-part SMS from +420777400002 did not arrive within"));
         await AwaitSimEmptyAsync(Sim(3));
+    }
+
+    [Fact]
+    public async Task mpop_fetches_a_routed_SMS_for_the_right_user_and_deletes_it_on_the_server()
+    {
+        Phone("+420777888888").Send("+420600000001", "Fetched by mpop, žluťoučký");
+        await AwaitMessageAsync(Node, "gina", m => m.TextBody.Contains("Fetched by mpop"));
+
+        var dir = Directory.CreateTempSubdirectory("gw-incoming-mpop-").FullName;
+        var mbox = Path.Combine(dir, "mbox");
+        var config = Path.Combine(dir, "mpoprc");
+        await File.WriteAllTextAsync(config, $"""
+            account default
+            host 127.0.0.1
+            port {Node.Pop3().Port}
+            user gina
+            password gina-pw
+            auth user
+            tls off
+            keep off
+            delivery mbox {mbox}
+            uidls_file {Path.Combine(dir, "uidls")}
+            """);
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite); // mpop refuses a readable password file
+        var (code, stdout, stderr) = await Tool.RunAsync("mpop", ["-C", config, "-q"]);
+        Assert.True(code == 0, stdout + stderr);
+        var downloaded = await File.ReadAllTextAsync(mbox);
+        Assert.Contains("From: \"+420777888888\" <+420777888888@sms.example.net>", downloaded);
+        Assert.Contains("To: gina <gina@sms.example.net>", downloaded);
+        Assert.Empty(await MessagesAsync(Node, "gina"));
+    }
+}
+
+/// <summary>A node whose mailboxes hold one message: an SMS for a full mailbox waits on the SIM until mail is deleted.</summary>
+public class MailboxFullTests
+{
+    [Fact]
+    public async Task An_SMS_for_a_full_mailbox_stays_on_the_SIM_says_why_and_is_delivered_once_space_is_freed()
+    {
+        var log = new CapturedLog();
+        var settings = TestSettings.Gateway($$"""
+            gateway.log.level = info
+            {{FastTimings}}
+            gateway.mail.mailbox.max-messages = 1
+            gateway.modules { gsm-1 { node = "node-a", group = operator-a, transport = virtual, number = "+420600000001" } }
+            gateway.routing.incoming = [ { group = operator-a, action = deliver, user = alice } ]
+            """);
+        await using var node = await GatewayNode.StartAsync(settings, l => l.AddProvider(log));
+        var sim = node.Network.Modem("+420600000001")!;
+        var phone = node.Network.Phone("+420777123456");
+
+        phone.Send("+420600000001", "fills the mailbox");
+        await AwaitMessageAsync(node, "alice", m => m.TextBody.Contains("fills the mailbox"));
+        await AwaitSimEmptyAsync(sim);
+
+        phone.Send("+420600000001", "waits on the SIM");
+        Assert.True(await log.WaitForAsync("was not stored: the mailbox is full", Patience), log.ToString());
+        Assert.True(log.Contains("mailbox alice is full"), log.ToString());
+        Assert.Single(sim.StoredMessages);
+        Assert.Single(await MessagesAsync(node, "alice"));
+
+        using (var client = new Pop3Client())
+        {
+            await client.ConnectAsync("127.0.0.1", node.Pop3().Port, SecureSocketOptions.None);
+            await client.AuthenticateAsync("alice", TestSettings.AlicePassword);
+            await client.DeleteMessageAsync(0);
+            await client.DisconnectAsync(true);
+        }
+
+        var mail = await AwaitMessageAsync(node, "alice", m => m.TextBody.Contains("waits on the SIM"));
+        Assert.Equal("SMS from +420777123456", mail.Subject);
+        await AwaitSimEmptyAsync(sim);
+        Assert.Single(await MessagesAsync(node, "alice"));
     }
 }
