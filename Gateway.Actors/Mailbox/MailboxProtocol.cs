@@ -102,8 +102,11 @@ public sealed record IncomingSms(
     int Parts,
     ImmutableArray<int> MissingParts = default)
 {
+    /// <summary>Never a default array: a default (an SMS that is whole) reads as empty.</summary>
+    public ImmutableArray<int> MissingParts { get; init => field = value.IsDefault ? [] : value; } = MissingParts.IsDefault ? [] : MissingParts;
+
     /// <summary>True when parts are missing.</summary>
-    public bool IsIncomplete => !MissingParts.IsDefaultOrEmpty;
+    public bool IsIncomplete => !MissingParts.IsEmpty;
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ public class AutoClipSerializerTests() : Akka.TestKit.Xunit2.TestKit(new SqliteJ
 {
     private static readonly DateTimeOffset At = new(2026, 11, 25, 13, 45, 30, TimeSpan.FromHours(1));
 
-    public static TheoryData<object> Messages() =>
+    private static readonly object[] Samples =
     [
         new AutoClipWritten(420777123456, "gsm-1", "alice", 1_790_000_000_123),
         new AutoClipErased(420777123456, "gsm-1", 1_790_000_000_123),
@@ -29,6 +29,8 @@ public class AutoClipSerializerTests() : Akka.TestKit.Xunit2.TestKit(new SqliteJ
         new StickyModule("alice", "+420777123456", null),
         new AutoClipDeleted("+420777123456", "gsm-1", true),
     ];
+
+    public static IEnumerable<object[]> Messages() => Samples.Select(s => new[] { s });
 
     [Theory]
     [MemberData(nameof(Messages))]
@@ -56,6 +58,16 @@ public class AutoClipSerializerTests() : Akka.TestKit.Xunit2.TestKit(new SqliteJ
 
         var snapshot = new AutoClipSnapshot([1, 2, 3]);
         Assert.Equal(snapshot.Data.ToArray(), ((AutoClipSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), "S1")).Data.ToArray());
+    }
+
+    [Fact]
+    public void Every_type_marked_for_the_AutoCLIP_serializer_is_covered_here()
+    {
+        var sampled = Samples.Select(m => m.GetType())
+            .Concat([typeof(AutoClipsExpired), typeof(AutoClipList), typeof(AutoClipSnapshot)]).ToHashSet();
+        var marked = typeof(IAutoClipSerializable).Assembly.GetTypes()
+            .Where(t => typeof(IAutoClipSerializable).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false });
+        Assert.Empty(marked.Where(t => !sampled.Contains(t)).Select(t => t.Name));
     }
 
     [Fact]
