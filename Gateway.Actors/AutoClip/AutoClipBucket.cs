@@ -100,9 +100,9 @@ public sealed class AutoClipBucket : ReceivePersistentActor, IWithTimers
         Command<DeleteAutoClip>(OnDelete);
         Command<ListAutoClipBucket>(l =>
         {
-            var (records, truncated) = _store.Query(l.Query.NumberPrefix, l.Query.User, l.Query.Module,
+            var (records, truncated, matched) = _store.Query(l.Query.NumberPrefix, l.Query.User, l.Query.Module,
                 Math.Clamp(l.Query.Limit, 0, ListAutoClip.MaxLimit), NowMs);
-            ReplyAfterWrites(Sender, new AutoClipList(records, truncated));
+            ReplyAfterWrites(Sender, new AutoClipList(records, truncated, 0, matched));
         });
         Command<WakeAutoClipBucket>(_ => { });
         Command<CheckExpiry>(_ =>

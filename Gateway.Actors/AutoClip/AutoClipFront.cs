@@ -68,6 +68,7 @@ public sealed class AutoClipFront : ReceiveActor
         private readonly ListAutoClip _query;
         private readonly IActorRef _replyTo;
         private bool _truncated;
+        private int _matched;
 
         public ITimerScheduler Timers { get; set; } = null!;
 
@@ -88,6 +89,7 @@ public sealed class AutoClipFront : ReceiveActor
                 _waiting.Remove(_waiting.First());
                 _records.AddRange(list.Records);
                 _truncated |= list.Truncated;
+                _matched += list.Matched;
                 if (_waiting.Count == 0) Finish();
             });
             Receive<Timeout>(_ =>
@@ -105,7 +107,7 @@ public sealed class AutoClipFront : ReceiveActor
                 .ThenBy(r => r.Module, StringComparer.Ordinal)
                 .ToList();
             var take = Math.Min(_query.Limit, ordered.Count);
-            _replyTo.Tell(new AutoClipList(ordered.Take(take).ToArray(), _truncated || ordered.Count > take, _waiting.Count));
+            _replyTo.Tell(new AutoClipList(ordered.Take(take).ToArray(), _truncated || ordered.Count > take, _waiting.Count, _matched));
             Context.Stop(Self);
         }
     }

@@ -55,7 +55,8 @@ public sealed record ListAutoClip(string? NumberPrefix, string? User, string? Mo
 
 /// <param name="Truncated">More records matched than were returned.</param>
 /// <param name="BucketsUnanswered">Parts of the store that did not answer in time (0 = the list is complete up to the limit).</param>
-public sealed record AutoClipList(IReadOnlyList<AutoClipRecord> Records, bool Truncated, int BucketsUnanswered = 0) : IAutoClipSerializable;
+/// <param name="Matched">How many live records matched in all (in the parts that answered), however many were returned.</param>
+public sealed record AutoClipList(IReadOnlyList<AutoClipRecord> Records, bool Truncated, int BucketsUnanswered = 0, int Matched = 0) : IAutoClipSerializable;
 
 /// <summary>Operators' command: forget one record. Replies <see cref="AutoClipDeleted"/> once persisted.</summary>
 public sealed record DeleteAutoClip(string Number, string Module) : IAutoClipSerializable;

@@ -163,6 +163,7 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
     {
         w.Write(list.Truncated);
         w.Write7BitEncodedInt(list.BucketsUnanswered);
+        w.Write7BitEncodedInt(list.Matched);
         w.Write7BitEncodedInt(list.Records.Count);
         foreach (var rec in list.Records)
         {
@@ -180,11 +181,12 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
     {
         var truncated = r.ReadBoolean();
         var unanswered = r.Read7BitEncodedInt();
+        var matched = r.Read7BitEncodedInt();
         var records = new AutoClipRecord[Count(r)];
         for (var i = 0; i < records.Length; i++)
             records[i] = new AutoClipRecord(r.ReadString(), r.ReadString(), r.ReadString(), ReadTime(r), ReadTime(r),
                 r.ReadBoolean() ? ReadTime(r) : null);
-        return new AutoClipList(records, truncated, unanswered);
+        return new AutoClipList(records, truncated, unanswered, matched);
     }
 
     private static int Count(BinaryReader r)

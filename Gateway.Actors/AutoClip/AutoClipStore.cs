@@ -147,18 +147,18 @@ public sealed class AutoClipStore
 
     /// <summary>
     /// Live records matching every filter given (null = any), the first <paramref name="limit"/> by
-    /// (number, module); <c>Truncated</c> when more matched.
+    /// (number, module); <c>Truncated</c> when more matched, <c>Matched</c> how many did.
     /// </summary>
-    public (IReadOnlyList<AutoClipRecord> Records, bool Truncated) Query(string? numberPrefix, string? user, string? module, int limit, long nowMs)
+    public (IReadOnlyList<AutoClipRecord> Records, bool Truncated, int Matched) Query(string? numberPrefix, string? user, string? module, int limit, long nowMs)
     {
         long prefix = 0;
         var prefixLength = 0;
         if (!string.IsNullOrEmpty(numberPrefix) && numberPrefix != "+" && !AutoClipNumber.TryParsePrefix(numberPrefix, out prefix, out prefixLength))
-            return ([], false);
+            return ([], false, 0);
         var userId = -1;
-        if (user is not null && !_users.TryGetId(user, out userId)) return ([], false);
+        if (user is not null && !_users.TryGetId(user, out userId)) return ([], false, 0);
         var moduleId = -1;
-        if (module is not null && !_modules.TryGetId(module, out moduleId)) return ([], false);
+        if (module is not null && !_modules.TryGetId(module, out moduleId)) return ([], false, 0);
 
         var matches = new List<ulong>();
         foreach (var (key, e) in _records)
@@ -174,7 +174,7 @@ public sealed class AutoClipStore
         var take = Math.Min(limit, matches.Count);
         var records = new AutoClipRecord[take];
         for (var i = 0; i < take; i++) records[i] = ToRecord(matches[i], _records[matches[i]]);
-        return (records, matches.Count > take);
+        return (records, matches.Count > take, matches.Count);
     }
 
     /// <summary>When the next record expires (Unix ms), or null when none will.</summary>

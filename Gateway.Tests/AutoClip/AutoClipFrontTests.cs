@@ -69,13 +69,14 @@ public class AutoClipFrontTests : Akka.TestKit.Xunit2.TestKit
                 2 => [Record("+42077700002", "gsm-1")],
                 _ => [],
             };
-            region.Reply(new AutoClipList(records, false));
+            region.Reply(new AutoClipList(records, false, 0, records.Length));
         }
         var list = await ExpectMsgAsync<AutoClipList>(Wait);
         Assert.Equal([("+42077700002", "gsm-1"), ("+420777000001", "gsm-1"), ("+420777000001", "gsm-2")],
             list.Records.Select(r => (r.Number, r.Module)));
         Assert.True(list.Truncated);
         Assert.Equal(0, list.BucketsUnanswered);
+        Assert.Equal(4, list.Matched);
     }
 
     [Fact]

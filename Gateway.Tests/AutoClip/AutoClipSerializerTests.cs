@@ -50,11 +50,12 @@ public class AutoClipSerializerTests() : Akka.TestKit.Xunit2.TestKit(new SqliteJ
         Assert.Equal(expired.AtMs, back.AtMs);
 
         var list = new AutoClipList([new AutoClipRecord("+420777000001", "gsm-1", "alice", At, At.AddMinutes(1), At.AddHours(72)),
-            new AutoClipRecord("+420777000002", "gsm-2", "bob", At, At, null)], Truncated: true, BucketsUnanswered: 2);
+            new AutoClipRecord("+420777000002", "gsm-2", "bob", At, At, null)], Truncated: true, BucketsUnanswered: 2, Matched: 70);
         var listBack = (AutoClipList)serializer.FromBinary(serializer.ToBinary(list), serializer.Manifest(list));
         Assert.Equal(list.Records, listBack.Records);
         Assert.True(listBack.Truncated);
         Assert.Equal(2, listBack.BucketsUnanswered);
+        Assert.Equal(70, listBack.Matched);
 
         var snapshot = new AutoClipSnapshot([1, 2, 3]);
         Assert.Equal(snapshot.Data.ToArray(), ((AutoClipSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), "S1")).Data.ToArray());

@@ -158,9 +158,10 @@ public class AutoClipStoreTests
         Assert.Empty(store.Query(null, "nobody", null, 10, T0).Records);
         Assert.Empty(store.Query("+42x", null, null, 10, T0).Records);
 
-        var (two, truncated) = store.Query(null, null, null, 2, T0);
+        var (two, truncated, matched) = store.Query(null, null, null, 2, T0);
         Assert.Equal(2, two.Count);
         Assert.True(truncated);
+        Assert.Equal(5, matched);
         Assert.False(store.Query(null, null, null, 5, T0).Truncated);
     }
 
