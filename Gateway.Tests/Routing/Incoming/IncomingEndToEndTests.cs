@@ -175,6 +175,22 @@ public class IncomingEndToEndTests(IncomingNodeFixture fixture) : IClassFixture<
         await AwaitSimEmptyAsync(Sim(2));
     }
 
+    [Fact]
+    public async Task An_undecodable_message_on_a_SIM_is_kept_with_its_raw_PDU_and_problem_and_leaves_the_SIM()
+    {
+        // A message whose TP-MTI is the reserved value, as a broken phone or network might store it.
+        const string pdu = "040C912470772143650000423051315403400441F45B0D";
+        var sim = Sim(2);
+        StoredSms stored;
+        lock (sim.Lock) stored = sim.Sim.Storage.Store(Convert.FromHexString(pdu), StoredSmsStatus.ReceivedUnread)!;
+        sim.InjectUnsolicited($"+CMTI: \"SM\",{stored.Index}");
+
+        var record = await AwaitKeptAsync(Node, KeptReason.Undecodable, k => k.PduHex == pdu);
+        Assert.Contains("TP-MTI 11 is reserved", record.Problem);
+        Assert.Equal("gsm-2", record.Module);
+        await AwaitSimEmptyAsync(sim);
+    }
+
     /// <summary>166 UTF-16 units with an emoji: three UCS2 parts (67 units each).</summary>
     private const string LongUnicode =
         "Příliš žluťoučký kůň úpěl ďábelské ódy. Dobrý den, posílám podrobnosti k zítřejší schůzce: " +
