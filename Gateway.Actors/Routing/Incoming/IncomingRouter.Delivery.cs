@@ -114,9 +114,16 @@ public sealed partial class IncomingRouter
     private void OnReplyOwner(ReplyOwner owner)
     {
         if (!_lookups.Remove((owner.Number, owner.Module), out var waiting)) return;
+        var user = owner.User;
+        if (user is not null && !_settings.Users.ContainsKey(user))
+        {
+            // A record written for a user since removed from the configuration: no mailbox could ever take the SMS.
+            _log.Warning("AutoCLIP names {0} for {1} via {2}, but there is no such user now; the next rule decides", user, owner.Number, owner.Module);
+            user = null;
+        }
         foreach (var d in waiting)
             if (d.Stage == Stage.AskingAutoClip && _deliveries.ContainsKey(d.Sms.DeliveryId))
-                Decide(d, new AutoClipAnswer(owner.User));
+                Decide(d, new AutoClipAnswer(user));
     }
 
     /// <summary>Sends the one store request of this try: to the user's mailbox, or to the ledger as a kept record.</summary>

@@ -200,6 +200,16 @@ public class IncomingRouterTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_record_for_a_user_no_longer_configured_is_passed_over_for_the_next_rule()
+    {
+        var router = StartRouter();
+        Offer(router, Received("gsm-1", 6, Deliver("to a former colleague", from: "+420777100006")));
+        await _autoClip.ExpectMsgAsync<LookupReplyOwner>(Wait);
+        _autoClip.Reply(new ReplyOwner("+420777100006", "gsm-1", "mallory"));
+        Assert.Equal("bob", (await _mailboxes.ExpectMsgAsync<DeliverSms>(Wait)).User);
+    }
+
+    [Fact]
     public async Task AutoCLIP_is_asked_again_when_it_does_not_answer_and_the_SMS_waits_meanwhile()
     {
         var router = StartRouter();
