@@ -13,7 +13,8 @@ namespace Gateway.Host.Hosting;
 /// and this node's <see cref="AutoClipFront"/> (registered as <see cref="AutoClipRegion"/>: the
 /// address the SMS routers and operators use). Buckets are never passivated (their expiry timers
 /// must run) and sharding remembers them (event-sourced, in the same journal), so when a node
-/// leaves or dies its buckets start again on another node at once, not at the next request.
+/// leaves (or is downed after a crash) its buckets start again on another node at once, not at
+/// the next request.
 /// </summary>
 public static class AutoClipHosting
 {
