@@ -17,6 +17,8 @@ public sealed record TlsSettings(string Certificate, string Password)
 }
 
 /// <summary><c>gateway.mail</c>: the SMTP and POP3 side.</summary>
+/// <param name="MaxMessageSize">Largest e-mail accepted over SMTP, in bytes; advertised with SIZE.</param>
+/// <param name="Smtp">Limits and timeouts of the SMTP listeners.</param>
 /// <param name="Domain">SMS recipients are written <c>&lt;number&gt;@Domain</c>.</param>
 /// <param name="DefaultCountryCode">For numbers written without <c>+</c> or <c>00</c>.</param>
 /// <param name="Pop3">POP3 limits and timeouts (<c>mail.pop3.*</c> besides <c>listen</c>).</param>
@@ -32,6 +34,7 @@ public sealed record MailSettings(
     long MaxMessageSize,
     LoginThrottleSettings LoginThrottle,
     TimeSpan AuthCacheTtl,
+    SmtpSettings Smtp,
     Pop3Settings Pop3,
     MailboxSettings Mailbox,
     IncomingMailSettings Incoming)
@@ -65,6 +68,7 @@ public sealed record MailSettings(
                 throttle.Duration("lockout", d.Lockout, TimeSpan.Zero),
                 throttle.Duration("max-lockout", d.MaxLockout, TimeSpan.Zero)),
             r.Duration("auth-cache-ttl", TimeSpan.FromMinutes(5), TimeSpan.Zero),
+            SmtpSettings.Read(r.Child("smtp")),
             Pop3Settings.Read(r.Child("pop3")),
             MailboxSettings.Read(r.Child("mailbox")),
             IncomingMailSettings.Read(r.Child("incoming")));

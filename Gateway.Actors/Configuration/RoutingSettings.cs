@@ -98,11 +98,23 @@ public sealed record IncomingRule(
 /// <summary>A fixed sender that always reaches one user, whatever the rules say.</summary>
 public sealed record VipEntry(string Number, string User);
 
+/// <summary>Who takes outgoing SMS jobs from the mailboxes (<c>routing.job-consumer</c>).</summary>
+public enum JobConsumerKind
+{
+    /// <summary>Log each job and leave it queued (there is no SMS router yet); the default.</summary>
+    Log,
+
+    /// <summary>Record each job delivered at once without sending anything: for benchmarks only.</summary>
+    Sink,
+}
+
 /// <summary><c>gateway.routing</c>.</summary>
+/// <param name="JobConsumer">Who takes outgoing jobs; default <see cref="JobConsumerKind.Log"/>.</param>
 public sealed record RoutingSettings(
     IReadOnlyList<OutgoingRule> Outgoing,
     IReadOnlyList<IncomingRule> Incoming,
-    IReadOnlyList<VipEntry> Vip)
+    IReadOnlyList<VipEntry> Vip,
+    JobConsumerKind JobConsumer = JobConsumerKind.Log)
 {
     /// <summary>The user who gets an incoming SMS no rule matches; null (the default) = keep it as a record on the node instead.</summary>
     public string? Postmaster { get; init; }
@@ -152,7 +164,7 @@ public sealed record RoutingSettings(
 
         var postmaster = r.String("postmaster", "");
         var ms = TimeSpan.FromMilliseconds(1);
-        var settings = new RoutingSettings(outgoing, incoming, vip)
+        var settings = new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Log))
         {
             Postmaster = postmaster.Length == 0 ? null : postmaster,
             ReassemblyTimeout = r.Duration("reassembly-timeout", TimeSpan.FromMinutes(10), ms),

@@ -67,7 +67,20 @@ public sealed record AutoClipSettings(TimeSpan ExpiresAfter)
         };
 }
 
+/// <summary>What to do with a mail whose text needs more than <c>sms.max-parts</c> parts.</summary>
+public enum OversizeHandling
+{
+    /// <summary>Refuse the mail with a 5xx reply that says how many parts it needed.</summary>
+    Refuse,
+
+    /// <summary>Send as much of the text as fits and note the cut in the job record.</summary>
+    Truncate,
+}
+
 /// <summary><c>gateway.sms</c>: how mail text becomes SMS.</summary>
+/// <param name="StripQuotes">Drop quoted replies (<c>&gt;</c> lines, their "… wrote:" line, Outlook's "Original Message" tail). Default on.</param>
+/// <param name="StripSignature">Drop everything from the <c>-- </c> signature line on. Default on.</param>
+/// <param name="Oversize">Too long for <paramref name="MaxParts"/>: refuse (default) or truncate.</param>
 public sealed record SmsSettings(
     bool AllowUnicode,
     bool AllowConcatenation,
@@ -75,7 +88,10 @@ public sealed record SmsSettings(
     bool InsertSubject,
     bool InsertSender,
     bool RequestStatusReports,
-    TimeSpan ValidityPeriod)
+    TimeSpan ValidityPeriod,
+    bool StripQuotes,
+    bool StripSignature,
+    OversizeHandling Oversize)
 {
     internal static SmsSettings Read(ConfigReader r) => new(
         AllowUnicode: r.Bool("allow-unicode", true),
@@ -84,7 +100,10 @@ public sealed record SmsSettings(
         InsertSubject: r.Bool("insert-subject", false),
         InsertSender: r.Bool("insert-sender", false),
         RequestStatusReports: r.Bool("status-reports", true),
-        ValidityPeriod: r.Duration("validity-period", TimeSpan.FromDays(2), min: TimeSpan.FromMinutes(5)));
+        ValidityPeriod: r.Duration("validity-period", TimeSpan.FromDays(2), min: TimeSpan.FromMinutes(5)),
+        StripQuotes: r.Bool("strip-quotes", true),
+        StripSignature: r.Bool("strip-signature", true),
+        Oversize: r.Enum("oversize", OversizeHandling.Refuse));
 }
 
 public enum LogLevelSetting { Debug, Info, Warning, Error }

@@ -21,7 +21,11 @@ public static class GatewayHost
     /// <summary>The actor system's name; every node of one gateway must use the same.</summary>
     public const string SystemName = "gateway";
 
-    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
+    /// <param name="configureAkka">
+    /// Runs before the gateway's own actors are registered, so a test can register its own (an
+    /// outgoing-job consumer, say) in their place.
+    /// </param>
+    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -54,7 +58,7 @@ public static class GatewayHost
                 {
                     l.LogLevel = ToAkka(settings.Log.Level);
                     l.ClearLoggers();
-                    l.AddLoggerFactory();
+                    l.AddLogger<ConsoleLogBridge>();
                 })
                 .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port)
                 .WithClustering(new ClusterOptions
@@ -63,8 +67,9 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
-                .WithSqlPersistence(connectionString, StorageSetup.ProviderName(settings.Storage.Provider), autoInitialize: true)
-                .WithPlaceholderJobConsumer()
+                .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
+            configureAkka?.Invoke(akka);
+            akka.WithJobConsumer(settings)
                 .WithMailboxes(settings)
                 .WithAutoClip(settings)
                 .WithIncomingRouting(settings)
@@ -82,6 +87,7 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        builder.Services.AddSmtpSubmission();
         builder.Services.AddPop3();
         return builder.Build();
     }

@@ -14,6 +14,19 @@ public static class StorageSetup
         _ => LinqToDB.ProviderName.SQLiteMS,
     };
 
+    /// <summary>How long a SQLite write waits for another connection's write before it fails (see <see cref="SqliteBusyTimeout"/>).</summary>
+    public static readonly TimeSpan SqliteWriteWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The linq2db options the journal and snapshot store use: the provider and connection string,
+    /// and for SQLite a busy timeout on every connection (<see cref="Hosting.SqliteBusyTimeout"/>).
+    /// </summary>
+    public static DataOptions DataOptions(StorageProvider provider, string connectionString)
+    {
+        var options = new DataOptions().UseConnectionString(ProviderName(provider), connectionString);
+        return provider == StorageProvider.Sqlite ? options.UseInterceptor(new SqliteBusyTimeout(SqliteWriteWait)) : options;
+    }
+
     /// <summary>
     /// For SQLite: makes the data file's path absolute (relative paths are against the working
     /// directory), creates its folder and turns on WAL once, which multiplies journal write rates.
