@@ -125,6 +125,24 @@ public sealed record RoutingSettings(
     /// <summary><c>routing.notifications</c>: bounces and delivery notices.</summary>
     public NotificationSettings Notifications { get; init; } = NotificationSettings.Default;
 
+    /// <summary>The user who gets an incoming SMS no rule matches; null (the default) = keep it as a record on the node instead.</summary>
+    public string? Postmaster { get; init; }
+
+    /// <summary>How long the parts of a concatenated SMS are waited for; then what came is delivered marked incomplete. Default 10m.</summary>
+    public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First wait before an incoming SMS that could not be stored (full mailbox, storage trouble) is tried again; doubles up to <see cref="DeliveryRetryMax"/>. Default 5s.</summary>
+    public TimeSpan DeliveryRetryMin { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between tries to store an incoming SMS. Default 5m.</summary>
+    public TimeSpan DeliveryRetryMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest wait for the mailbox, AutoCLIP or the record store to answer about one SMS before asking again. Default 30s.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Kept records (dropped, unmatched, undecodable SMS) a node holds; beyond that the oldest is forgotten, with a log line. Default 10000.</summary>
+    public int KeptRecords { get; init; } = 10_000;
+
     internal static RoutingSettings Read(ConfigReader r, string defaultCountryCode)
     {
         var outgoing = r.Objects("outgoing").Select((rule, i) => new OutgoingRule(
@@ -153,11 +171,22 @@ public sealed record RoutingSettings(
             return new VipEntry(number, v.RequiredString("user"));
         }).ToArray();
 
-        return new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Router))
+        var postmaster = r.String("postmaster", "");
+        var ms = TimeSpan.FromMilliseconds(1);
+        var settings = new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Router))
         {
             Sending = SendingSettings.Read(r.Child("sending")),
             Notifications = NotificationSettings.Read(r.Child("notifications")),
+            Postmaster = postmaster.Length == 0 ? null : postmaster,
+            ReassemblyTimeout = r.Duration("reassembly-timeout", TimeSpan.FromMinutes(10), ms),
+            DeliveryRetryMin = r.Duration("delivery-retry-min", TimeSpan.FromSeconds(5), ms),
+            DeliveryRetryMax = r.Duration("delivery-retry-max", TimeSpan.FromMinutes(5), ms),
+            AnswerTimeout = r.Duration("answer-timeout", TimeSpan.FromSeconds(30), ms),
+            KeptRecords = r.Int("kept-records", 10_000, min: 1, max: 10_000_000),
         };
+        if (settings.DeliveryRetryMax < settings.DeliveryRetryMin)
+            r.Error("delivery-retry-max", "must not be shorter than delivery-retry-min");
+        return settings;
     }
 
     /// <summary>Destinations are E.164 numbers, so a mask must start with + (or be *): "420*" would never match.</summary>

@@ -89,6 +89,10 @@ public sealed record OutgoingJobsResult(string User, IReadOnlyList<OutgoingJobRe
 /// <param name="Group">The receiving module's SMS group.</param>
 /// <param name="SimNumber">The receiving SIM's own number, when known.</param>
 /// <param name="Parts">How many SMS parts the text came in.</param>
+/// <param name="MissingParts">
+/// Part numbers of a concatenated SMS that never arrived (the router stopped waiting for them):
+/// the e-mail says it is incomplete. Default (or empty): the SMS is whole.
+/// </param>
 public sealed record IncomingSms(
     SmsAddress Sender,
     DateTimeOffset Timestamp,
@@ -96,7 +100,15 @@ public sealed record IncomingSms(
     string Module,
     string Group,
     string? SimNumber,
-    int Parts);
+    int Parts,
+    ImmutableArray<int> MissingParts = default)
+{
+    /// <summary>Never a default array: a default (an SMS that is whole) reads as empty.</summary>
+    public ImmutableArray<int> MissingParts { get; init => field = value.IsDefault ? [] : value; } = MissingParts.IsDefault ? [] : MissingParts;
+
+    /// <summary>True when parts are missing.</summary>
+    public bool IsIncomplete => !MissingParts.IsEmpty;
+}
 
 /// <summary>
 /// Asks the mailbox to store <paramref name="Sms"/> as an e-mail. Idempotent by

@@ -13,14 +13,14 @@ namespace Gateway.Modem;
 public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     /// <summary>This serializer's id in <c>akka.actor.serialization-identifiers</c>; stored with every event, never change it.</summary>
-    public const int Id = 4120;
+    public const int Id = 4130;
 
     /// <summary>Binds this serializer to <see cref="IModemSerializable"/>.</summary>
     public const string Hocon = """
         akka.actor {
           serializers.gateway-modem = "Gateway.Modem.ModemSerializer, Gateway.Actors"
           serialization-bindings { "Gateway.Modem.IModemSerializable, Gateway.Actors" = gateway-modem }
-          serialization-identifiers { "Gateway.Modem.ModemSerializer, Gateway.Actors" = 4120 }
+          serialization-identifiers { "Gateway.Modem.ModemSerializer, Gateway.Actors" = 4130 }
         }
         """;
 

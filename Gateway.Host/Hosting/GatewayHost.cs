@@ -73,10 +73,12 @@ public static class GatewayHost
                 })
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
             configureAkka?.Invoke(akka);
-            // The job consumer (the SMS router) first: the modem bank and the mailboxes are given it.
+            // The job consumer (the SMS router) first: the mailboxes, the incoming router and the modem bank are given it.
             akka.WithJobConsumer(settings, time)
-                .WithModemBank(settings, services)
                 .WithMailboxes(settings, time)
+                .WithAutoClip(settings, time)
+                .WithIncomingRouting(settings, time)
+                .WithModemBank(settings, services)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.

@@ -5,7 +5,7 @@ using Gateway.Configuration;
 using Gateway.Modem;
 using Gateway.Modem.Transport;
 using Gateway.Modem.Virtual;
-using Gateway.Routing;
+using Gateway.Routing.Incoming;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Hosting;
@@ -13,10 +13,9 @@ namespace Gateway.Host.Hosting;
 /// <summary>
 /// Starts this node's modem bank (<c>/user/modem-bank</c>, registered as <see cref="ModemBank"/>
 /// in the actor registry): one GSM module per module whose <c>node</c> is this node; virtual
-/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Until the
-/// incoming side exists, received SMS go to <see cref="UnroutedSmsLog"/>, which logs them and
-/// confirms nothing, so they stay on their SIMs, and passes status reports to the outgoing router.
-/// Call it after the router is registered (<c>WithJobConsumer</c>).
+/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Received SMS
+/// and status reports go to the node's incoming router (<see cref="IncomingRouterKey"/>, which
+/// must be registered first; it passes status reports on to the outgoing router).
 /// </summary>
 public static class ModemHosting
 {
@@ -31,9 +30,7 @@ public static class ModemHosting
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         return akka.WithActors((system, registry) =>
         {
-            // Status reports go to the outgoing router (registered before the bank) when this node runs one.
-            var router = registry.TryGet<OutgoingRouter>(out var found) ? found : null;
-            var owner = system.ActorOf(UnroutedSmsLog.Props(router), "unrouted-sms");
+            var owner = registry.Get<IncomingRouterKey>();
             var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner, time), "modem-bank");
             registry.Register<ModemBank>(bank);
         });

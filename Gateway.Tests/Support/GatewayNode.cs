@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Gateway.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Mailbox;
+using Gateway.Modem.Virtual;
 using Gateway.Sms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,9 +32,15 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     /// <param name="time">The node's clock (routing rules' hours, job stamps); the system clock if not given.</param>
-    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning)
+    /// <param name="logging">More logging set-up (e.g. a <see cref="CapturedLog"/>).</param>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning,
+        Action<ILoggingBuilder>? logging = null)
     {
-        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(logLevel), time: time);
+        var host = GatewayHost.Build(settings, builder =>
+        {
+            builder.SetMinimumLevel(logLevel);
+            logging?.Invoke(builder);
+        }, time: time);
         try
         {
             await host.StartAsync();
@@ -54,14 +61,17 @@ public sealed class GatewayNode : IAsyncDisposable
     /// <summary>The bound address of the SMTP listener at <paramref name="index"/> of <c>mail.smtp.listen</c>.</summary>
     public IPEndPoint Smtp(int index = 0) => Host.Services.GetRequiredService<SmtpHosting.SmtpListeners>().Endpoints[index].Bound;
 
-    /// <summary>The node's in-process virtual GSM network (its modems, phones and faults).</summary>
-    public Gateway.Modem.Virtual.VirtualNetwork Network => Host.Services.GetRequiredService<Gateway.Modem.Virtual.VirtualNetwork>();
-
     public IActorRef Router => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<Gateway.Routing.OutgoingRouter>();
 
     public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
 
     public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>The actor registered under <typeparamref name="TKey"/> (AutoClipRegion, IncomingLedgerKey, …).</summary>
+    public IActorRef Actor<TKey>() => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<TKey>();
+
+    /// <summary>The node's in-process virtual GSM network (its virtual modules' SIMs, and phones to send from).</summary>
+    public VirtualNetwork Network => Host.Services.GetRequiredService<VirtualNetwork>();
 
     public static IncomingSms Sms(string text, string from = "+420777123456", string module = "gsm-1") =>
         new(new SmsAddress(AddressType.International, from), DateTimeOffset.Now, text, module, "operator-a", "+420600000001", 1);
