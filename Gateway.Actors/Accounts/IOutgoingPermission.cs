@@ -11,17 +11,23 @@ public sealed record OutgoingPermission(bool Allowed, string? Reason)
 }
 
 /// <summary>
-/// The outgoing-rule check the SMTP side asks at <c>RCPT TO</c>: may <paramref name="user"/> (the
-/// account's short name) send an SMS to <paramref name="destination"/>? The routing rules
-/// (<c>gateway.routing.outgoing</c>) implement it; until they do, <see cref="AllowEveryDestination"/>
-/// is registered. Must be cheap and thread-safe: it runs for every recipient.
+/// The outgoing-rule checks of SMTP submission. At <c>RCPT TO</c> (<see cref="Check"/>): may
+/// <c>user</c> (the account's short name) send an SMS to <c>destination</c>, whatever the text?
+/// At the end of <c>DATA</c> (<see cref="CheckMessage"/>): may this text go there, now that it is
+/// known (a rule may need a text prefix)? The routing rules (<c>gateway.routing.outgoing</c>,
+/// <c>Gateway.Routing.RoutingPermissions</c>) implement it; <see cref="AllowEveryDestination"/>
+/// is the allow-all stand-in for nodes and tests without rules. Must be cheap and thread-safe: it
+/// runs for every recipient.
 /// </summary>
 public interface IOutgoingPermissions
 {
     OutgoingPermission Check(string user, PhoneNumber destination);
+
+    /// <summary>The check with the SMS text, at <paramref name="acceptedAt"/> (the time the job will carry).</summary>
+    OutgoingPermission CheckMessage(string user, PhoneNumber destination, string text, DateTimeOffset acceptedAt) => Check(user, destination);
 }
 
-/// <summary>The default before routing rules exist: every user may reach every valid number.</summary>
+/// <summary>Every user may reach every valid number (a node or test without outgoing rules).</summary>
 public sealed class AllowEveryDestination : IOutgoingPermissions
 {
     public static readonly AllowEveryDestination Instance = new();

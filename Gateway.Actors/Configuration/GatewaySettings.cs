@@ -94,6 +94,8 @@ public sealed record GatewaySettings(
             if (rule.User is not null && !s.Users.ContainsKey(rule.User))
                 Err($"routing.incoming[{rule.Index}].user", $"names user \"{rule.User}\", who is not in users");
         }
+        if (s.Routing.Postmaster is { } postmaster && !s.Users.ContainsKey(postmaster))
+            Err("routing.postmaster", $"names user \"{postmaster}\", who is not in users");
         foreach (var (vip, i) in s.Routing.Vip.Select((v, i) => (v, i)))
             if (!s.Users.ContainsKey(vip.User))
                 Err($"routing.vip[{i}].user", $"names user \"{vip.User}\", who is not in users");

@@ -101,7 +101,10 @@ public sealed record VipEntry(string Number, string User);
 /// <summary>Who takes outgoing SMS jobs from the mailboxes (<c>routing.job-consumer</c>).</summary>
 public enum JobConsumerKind
 {
-    /// <summary>Log each job and leave it queued (there is no SMS router yet); the default.</summary>
+    /// <summary>The SMS router sends them through the modules (<c>Gateway.Routing.SmsRouter</c>); the default.</summary>
+    Router,
+
+    /// <summary>Log each job and leave it queued: a node that only accepts mail, sending nothing.</summary>
     Log,
 
     /// <summary>Record each job delivered at once without sending anything: for benchmarks only.</summary>
@@ -109,19 +112,43 @@ public enum JobConsumerKind
 }
 
 /// <summary><c>gateway.routing</c>.</summary>
-/// <param name="JobConsumer">Who takes outgoing jobs; default <see cref="JobConsumerKind.Log"/>.</param>
+/// <param name="JobConsumer">Who takes outgoing jobs; default <see cref="JobConsumerKind.Router"/>.</param>
 public sealed record RoutingSettings(
     IReadOnlyList<OutgoingRule> Outgoing,
     IReadOnlyList<IncomingRule> Incoming,
     IReadOnlyList<VipEntry> Vip,
-    JobConsumerKind JobConsumer = JobConsumerKind.Log)
+    JobConsumerKind JobConsumer = JobConsumerKind.Router)
 {
+    /// <summary><c>routing.sending</c>: retries, back-off and limits of the outgoing router.</summary>
+    public SendingSettings Sending { get; init; } = SendingSettings.Default;
+
+    /// <summary><c>routing.notifications</c>: bounces and delivery notices.</summary>
+    public NotificationSettings Notifications { get; init; } = NotificationSettings.Default;
+
+    /// <summary>The user who gets an incoming SMS no rule matches; null (the default) = keep it as a record on the node instead.</summary>
+    public string? Postmaster { get; init; }
+
+    /// <summary>How long the parts of a concatenated SMS are waited for; then what came is delivered marked incomplete. Default 10m.</summary>
+    public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First wait before an incoming SMS that could not be stored (full mailbox, storage trouble) is tried again; doubles up to <see cref="DeliveryRetryMax"/>. Default 5s.</summary>
+    public TimeSpan DeliveryRetryMin { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between tries to store an incoming SMS. Default 5m.</summary>
+    public TimeSpan DeliveryRetryMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest wait for the mailbox, AutoCLIP or the record store to answer about one SMS before asking again. Default 30s.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Kept records (dropped, unmatched, undecodable SMS) a node holds; beyond that the oldest is forgotten, with a log line. Default 10000.</summary>
+    public int KeptRecords { get; init; } = 10_000;
+
     internal static RoutingSettings Read(ConfigReader r, string defaultCountryCode)
     {
         var outgoing = r.Objects("outgoing").Select((rule, i) => new OutgoingRule(
             i,
             rule.Strings("users", "*"),
-            Masks(rule, "destinations"),
+            DestinationMasks(rule),
             Required(rule, "groups"),
             rule.OptionalString("text-prefix"),
             RuleSchedule.Read(rule))).ToArray();
@@ -144,7 +171,31 @@ public sealed record RoutingSettings(
             return new VipEntry(number, v.RequiredString("user"));
         }).ToArray();
 
-        return new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Log));
+        var postmaster = r.String("postmaster", "");
+        var ms = TimeSpan.FromMilliseconds(1);
+        var settings = new RoutingSettings(outgoing, incoming, vip, r.Enum("job-consumer", JobConsumerKind.Router))
+        {
+            Sending = SendingSettings.Read(r.Child("sending")),
+            Notifications = NotificationSettings.Read(r.Child("notifications")),
+            Postmaster = postmaster.Length == 0 ? null : postmaster,
+            ReassemblyTimeout = r.Duration("reassembly-timeout", TimeSpan.FromMinutes(10), ms),
+            DeliveryRetryMin = r.Duration("delivery-retry-min", TimeSpan.FromSeconds(5), ms),
+            DeliveryRetryMax = r.Duration("delivery-retry-max", TimeSpan.FromMinutes(5), ms),
+            AnswerTimeout = r.Duration("answer-timeout", TimeSpan.FromSeconds(30), ms),
+            KeptRecords = r.Int("kept-records", 10_000, min: 1, max: 10_000_000),
+        };
+        if (settings.DeliveryRetryMax < settings.DeliveryRetryMin)
+            r.Error("delivery-retry-max", "must not be shorter than delivery-retry-min");
+        return settings;
+    }
+
+    /// <summary>Destinations are E.164 numbers, so a mask must start with + (or be *): "420*" would never match.</summary>
+    private static IReadOnlyList<NumberMask> DestinationMasks(ConfigReader rule)
+    {
+        var masks = Masks(rule, "destinations");
+        foreach (var m in masks.Where(m => NumberMask.IsValid(m.Pattern) && !m.Pattern.StartsWith('+') && !m.Pattern.StartsWith('*')))
+            rule.Error("destinations", $"\"{m.Pattern}\" must be written in E.164 with + (e.g. \"+{m.Pattern.TrimStart('0')}\"), or start with *");
+        return masks;
     }
 
     private static IReadOnlyList<string> Required(ConfigReader r, string key)

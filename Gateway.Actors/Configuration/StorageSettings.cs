@@ -44,14 +44,27 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
     }
 }
 
-/// <summary><c>gateway.autoclip</c>.</summary>
-/// <param name="ExpiresAfter">How long a record lives after its last send; <see cref="TimeSpan.Zero"/> = forever.</param>
+/// <summary>
+/// <c>gateway.autoclip</c>: the table that sends a reply from a number back to the user who last
+/// wrote to it through the module it arrived on.
+/// </summary>
+/// <param name="ExpiresAfter">How long a record lives after its last send; <see cref="TimeSpan.Zero"/> = forever. Default 72h.</param>
 public sealed record AutoClipSettings(TimeSpan ExpiresAfter)
 {
     public bool Expires => ExpiresAfter > TimeSpan.Zero;
 
+    /// <summary>Events a bucket writes between snapshots; after a snapshot its journal up to it is deleted. Default 1000.</summary>
+    public int SnapshotEvery { get; init; } = 1000;
+
+    /// <summary>How long an operator's list query waits for every bucket to answer. Default 10s.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     internal static AutoClipSettings Read(ConfigReader r) =>
-        new(r.Duration("expires-after", TimeSpan.FromHours(72), min: TimeSpan.Zero));
+        new(r.Duration("expires-after", TimeSpan.FromHours(72), min: TimeSpan.Zero))
+        {
+            SnapshotEvery = r.Int("snapshot-every", 1000, min: 10, max: 1_000_000),
+            QueryTimeout = r.Duration("query-timeout", TimeSpan.FromSeconds(10), min: TimeSpan.FromMilliseconds(1)),
+        };
 }
 
 /// <summary>What to do with a mail whose text needs more than <c>sms.max-parts</c> parts.</summary>

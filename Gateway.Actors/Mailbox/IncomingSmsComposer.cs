@@ -18,6 +18,8 @@ namespace Gateway.Mailbox;
 /// Date: the SMS time stamp, in the zone the network gave
 /// Subject: mail.incoming.subject with its placeholders filled in
 /// Message-ID, X-Gateway-Module / -Group / -Parts / -Sim / -Sender-Type
+/// X-Gateway-Incomplete: part 2 of 3 never arrived   (only for an incomplete concatenated SMS;
+///                                                     the subject then ends in "(incomplete)" and the body starts with the same note)
 /// </code>
 /// and a UTF-8 text/plain body (7bit when it is plain ASCII, else quoted-printable). Pure: the
 /// same input always gives the same bytes.
@@ -44,18 +46,20 @@ public static class IncomingSmsComposer
         message.Headers.Replace(from); // MimeMessage starts with an empty From header: replace it, never add a second
         message.To.Add(new MailboxAddress(user.Name, user.Address));
         message.Date = sms.Timestamp;
-        message.Subject = Subject(subjectTemplate, sms, user);
+        message.Subject = Subject(subjectTemplate, sms, user) + (sms.IsIncomplete ? " (incomplete)" : "");
         message.MessageId = messageId;
         message.Headers.Add("X-Gateway-Module", sms.Module);
         message.Headers.Add("X-Gateway-Group", sms.Group);
         message.Headers.Add("X-Gateway-Parts", sms.Parts.ToString(CultureInfo.InvariantCulture));
         if (sms.SimNumber is not null) message.Headers.Add("X-Gateway-Sim", sms.SimNumber);
         message.Headers.Add("X-Gateway-Sender-Type", ConfigValues.ToKebab(sms.Sender.Type.ToString()));
+        if (sms.IsIncomplete) message.Headers.Add("X-Gateway-Incomplete", MissingNote(sms));
 
+        var text = sms.IsIncomplete ? $"[Incomplete SMS: {MissingNote(sms)}.]\n\n{sms.Text}" : sms.Text;
         var body = new TextPart(TextFormat.Plain);
-        body.SetText(Encoding.UTF8, sms.Text.ReplaceLineEndings("\r\n"));
-        body.ContentTransferEncoding = sms.Text.All(c => c < 128 && (c >= ' ' || c is '\r' or '\n' or '\t'))
-                                       && sms.Text.Split('\n').All(l => l.Length <= 900)
+        body.SetText(Encoding.UTF8, text.ReplaceLineEndings("\r\n"));
+        body.ContentTransferEncoding = text.All(c => c < 128 && (c >= ' ' || c is '\r' or '\n' or '\t'))
+                                       && text.Split('\n').All(l => l.Length <= 900)
             ? ContentEncoding.SevenBit
             : ContentEncoding.QuotedPrintable;
         message.Body = body;
@@ -64,6 +68,10 @@ public static class IncomingSmsComposer
         message.WriteTo(Format, stream);
         return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(stream.ToArray());
     }
+
+    /// <summary><c>part(s) 2, 3 of 3 never arrived</c>, for the header and the body of an incomplete SMS.</summary>
+    public static string MissingNote(IncomingSms sms) =>
+        $"part{(sms.MissingParts.Length > 1 ? "s" : "")} {string.Join(", ", sms.MissingParts)} of {sms.Parts + sms.MissingParts.Length} never arrived";
 
     /// <summary>
     /// A Message-ID derived from the user and the delivery id, so a re-offered SMS would get the

@@ -24,8 +24,9 @@ namespace Gateway.Mailbox;
 /// <para>
 /// Housekeeping: a snapshot of <c>_stored</c> every <c>snapshot-every</c> events; once saved, the
 /// journal up to it and older snapshots are deleted. Queued jobs are offered to the outgoing-job
-/// consumer after they are stored, after recovery, and every <c>job-reoffer-after</c> until taken.
-/// An idle mailbox (unlocked, nothing queued, nothing being written) asks its shard to passivate it.
+/// consumer after they are stored, after recovery, and every <c>job-reoffer-after</c> until taken;
+/// recovery also offers the jobs that were being sent (at-least-once sending across a crash).
+/// An idle mailbox (unlocked, no job queued or being sent, nothing being written) asks its shard to passivate it.
 /// </para>
 /// <para>
 /// Files: this one has the state, the wiring and the persistence housekeeping;
@@ -222,14 +223,16 @@ public sealed partial class MailboxActor : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         _log.Debug("mailbox {0}: recovered ({1} messages, {2} bytes, {3} pending jobs)", User, _state.Inbox.Count, _state.InboxBytes, _state.PendingJobs);
-        foreach (var job in _stored.QueuedJobs()) Offer(job.Job);
+        // Jobs that were being sent when the mailbox last stopped are offered too: the mailbox stays
+        // up while any job is pending, so recovery means the node (and the send) went down with it.
+        foreach (var job in _stored.PendingJobsInOrder()) Offer(job.Job);
         Timers.StartPeriodicTimer(ReofferTimer, ReofferJobs.Instance, Half(_limits.JobReofferAfter));
         Context.SetReceiveTimeout(_limits.PassivateAfter);
     }
 
     private void PassivateIfIdle()
     {
-        if (_lock is not null || _pending.Count > 0 || _stored.QueuedJobs().Any()) return;
+        if (_lock is not null || _pending.Count > 0 || _stored.PendingJobs > 0) return;
         _log.Debug("mailbox {0}: idle for {1}; passivating", User, _limits.PassivateAfter);
         Context.Parent.Tell(new Passivate(StopMailbox.Instance));
     }

@@ -54,9 +54,10 @@ public sealed record OutgoingRefused(string SubmissionId, string Reason) : IMail
 
 /// <summary>
 /// Sent by the mailbox to the outgoing-job consumer (the SMS router) after the job is persisted,
-/// again after recovery, and again every <c>mail.mailbox.job-reoffer-after</c> while the job is
-/// still <see cref="JobState.Queued"/> (at-least-once hand-off). The consumer takes a job by
-/// recording <see cref="JobState.Sending"/> with <see cref="RecordJobProgress"/>.
+/// again after recovery (also when it was <see cref="JobState.Sending"/>: the send may have died
+/// with the node), and again every <c>mail.mailbox.job-reoffer-after</c> while the job is still
+/// <see cref="JobState.Queued"/> (at-least-once hand-off). The consumer takes a job by recording
+/// <see cref="JobState.Sending"/> with <see cref="RecordJobProgress"/>, and ignores offers of jobs it already has.
 /// </summary>
 public sealed record OutgoingJobQueued(OutgoingSms Job) : IMailboxSerializable;
 
@@ -88,6 +89,10 @@ public sealed record OutgoingJobsResult(string User, IReadOnlyList<OutgoingJobRe
 /// <param name="Group">The receiving module's SMS group.</param>
 /// <param name="SimNumber">The receiving SIM's own number, when known.</param>
 /// <param name="Parts">How many SMS parts the text came in.</param>
+/// <param name="MissingParts">
+/// Part numbers of a concatenated SMS that never arrived (the router stopped waiting for them):
+/// the e-mail says it is incomplete. Default (or empty): the SMS is whole.
+/// </param>
 public sealed record IncomingSms(
     SmsAddress Sender,
     DateTimeOffset Timestamp,
@@ -95,7 +100,15 @@ public sealed record IncomingSms(
     string Module,
     string Group,
     string? SimNumber,
-    int Parts);
+    int Parts,
+    ImmutableArray<int> MissingParts = default)
+{
+    /// <summary>Never a default array: a default (an SMS that is whole) reads as empty.</summary>
+    public ImmutableArray<int> MissingParts { get; init => field = value.IsDefault ? [] : value; } = MissingParts.IsDefault ? [] : MissingParts;
+
+    /// <summary>True when parts are missing.</summary>
+    public bool IsIncomplete => !MissingParts.IsEmpty;
+}
 
 /// <summary>
 /// Asks the mailbox to store <paramref name="Sms"/> as an e-mail. Idempotent by

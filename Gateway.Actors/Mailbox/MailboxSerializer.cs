@@ -304,11 +304,17 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(s.Group);
         WriteNullable(w, s.SimNumber);
         w.Write7BitEncodedInt(s.Parts);
+        WriteList(w, s.MissingParts.IsDefault ? [] : s.MissingParts, (x, part) => x.Write7BitEncodedInt(part));
     }
 
-    private static IncomingSms ReadIncomingSms(BinaryReader r) => new(
-        new SmsAddress((AddressType)r.ReadByte(), r.ReadString()), ReadTime(r), r.ReadString(), r.ReadString(), r.ReadString(),
-        ReadNullable(r), r.Read7BitEncodedInt());
+    private static IncomingSms ReadIncomingSms(BinaryReader r)
+    {
+        var sms = new IncomingSms(
+            new SmsAddress((AddressType)r.ReadByte(), r.ReadString()), ReadTime(r), r.ReadString(), r.ReadString(), r.ReadString(),
+            ReadNullable(r), r.Read7BitEncodedInt());
+        var missing = ReadList(r, x => x.Read7BitEncodedInt());
+        return missing.IsEmpty ? sms : sms with { MissingParts = missing };
+    }
 
     // ------------------------------------------------------------------ primitives
 

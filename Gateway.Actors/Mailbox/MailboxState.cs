@@ -214,6 +214,10 @@ public sealed record MailboxState(
     public IEnumerable<OutgoingJobRecord> QueuedJobs() =>
         Jobs.Values.Where(j => j.Status.State == JobState.Queued).OrderBy(j => j.Order);
 
+    /// <summary>Jobs queued or being sent, oldest first: what recovery offers again (a send under way when the node stopped is sent again).</summary>
+    public IEnumerable<OutgoingJobRecord> PendingJobsInOrder() =>
+        Jobs.Values.Where(j => j.Status.IsPending).OrderBy(j => j.Order);
+
     /// <summary>All jobs, oldest first.</summary>
     public IReadOnlyList<OutgoingJobRecord> JobsInOrder() => Jobs.Values.OrderBy(j => j.Order).ToArray();
 }

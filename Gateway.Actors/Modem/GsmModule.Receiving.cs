@@ -60,7 +60,11 @@ public sealed partial class GsmModule
                 break;
             case StatusReportDelivered report:
                 HandleMessage(null, report.PduHex);
-                if (_facts.AcknowledgeDirect) EnqueueWork(new Work(AtCommand.Of("AT+CNMA"), AcknowledgePurpose.Instance));
+                // Acknowledged whatever AT+CSMS said: modems that want AT+CNMA even in service 0
+                // (the virtual one among them) otherwise turn direct reports off (+CNMI ds=0) after
+                // their timeout, and later reports are dropped. One that expects none answers
+                // +CMS ERROR: 340, which is only logged at debug.
+                EnqueueWork(new Work(AtCommand.Of("AT+CNMA"), AcknowledgePurpose.Instance));
                 break;
             case Ring:
                 _log.Info("{0}: incoming call (RING); the gateway does not take calls", Name);

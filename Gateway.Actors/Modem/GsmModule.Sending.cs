@@ -51,10 +51,16 @@ public sealed partial class GsmModule
         {
             if (_sending is null)
             {
-                if (_sendQueue.Count == 0) return null;
+                if (_sendQueue.Count == 0 || !_usageLoaded) return null; // nothing goes before the SIM's counters are known
                 _sending = _sendQueue.Dequeue();
                 PublishStatus();
+                if (LimitReached(_sending.Request.Parts.Count) is { } limit)
+                {
+                    FinishSending(failure: ($"module {Name} is at its {limit}", true), atLimit: true);
+                    continue;
+                }
             }
+            if (PacedUntil() is not null) return null; // min-interval: a timer dispatches again when it is due
             var index = _sending.References.Count;
             var part = _sending.Request.Parts[index];
             try
@@ -96,17 +102,23 @@ public sealed partial class GsmModule
         }
         else
             _sentParts[reference] = (job.Request.JobId, part.PartIndex);
+        CountPartSent();
         job.References.Add(reference);
         if (job.References.Count == job.Request.Parts.Count) FinishSending(failure: null);
     }
 
     /// <summary>Answers the job being sent and clears it; <paramref name="failure"/> null means every part went.</summary>
-    private void FinishSending((string Reason, bool Retryable)? failure)
+    private void FinishSending((string Reason, bool Retryable)? failure, bool atLimit = false)
     {
         var job = _sending!;
         _sending = null;
         var references = job.References.ToImmutable();
-        if (failure is { } f)
+        if (atLimit && failure is { } limit)
+        {
+            _log.Info("{0}: job {1} not taken: {2}", Name, job.Request.JobId, limit.Reason);
+            job.ReplyTo.Tell(new SmsSendFailed(Name, job.Request.JobId, references, limit.Reason, Retryable: true, ModuleAtLimit: true));
+        }
+        else if (failure is { } f)
         {
             _lastError = $"job {job.Request.JobId}: {f.Reason}";
             _log.Warning("{0}: sending job {1} failed after {2} part(s) ({3}): {4}", Name, job.Request.JobId, references.Length,

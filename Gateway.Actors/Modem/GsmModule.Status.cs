@@ -99,6 +99,7 @@ public sealed partial class GsmModule
     private ModuleStatus CurrentStatus()
     {
         var state = StateOf(_phase);
+        if (state == ModuleState.Ready && !_usageLoaded) state = ModuleState.Initializing; // it sends nothing before its counters are read
         if (_published is not null && _published.State != state) _since = DateTimeOffset.UtcNow;
         var rssi = _rssi is 99 ? null : _rssi;
         return new ModuleStatus(
@@ -109,7 +110,8 @@ public sealed partial class GsmModule
             _operator,
             _sendQueue.Count, _sending is null ? 0 : 1,
             _receipts.Count(r => !r.Value.Confirmed),
-            _lastError, _needsOperator);
+            _lastError, _needsOperator,
+            Usage: UsageStatus());
     }
 
     /// <summary>Tells the listener and subscribers when anything changed; logs state changes.</summary>
@@ -124,6 +126,7 @@ public sealed partial class GsmModule
             if (status.State == ModuleState.Down && !_stoppedFromOutside) _log.Warning("{0}", status.Describe());
             else _log.Info("{0}", status.Describe());
         }
+        if (status.Usage?.AtLimit == true && _phase != Phase.Closing) ScheduleRollover();
         _statusListener?.Tell(status, Self);
         foreach (var subscriber in _subscribers) subscriber.Tell(status, Self);
     }

@@ -27,7 +27,8 @@ namespace Gateway.Modem;
 /// waits in two queues: receive-side work (reads, deletes, acknowledgements, health polls) goes
 /// before the next send part, so a busy sender never starves the SIM. Send jobs wait in an
 /// explicit bounded queue rather than the stash, so their number is part of the status routing
-/// reads. Nothing here blocks: the transport's read loop (<see cref="ModemLink"/>) turns bytes
+/// reads. Sending limits (<c>modules.&lt;name&gt;.limits</c>) are enforced here, the one place every
+/// send to the SIM passes (<c>GsmModule.Limits.cs</c>). Nothing here blocks: the transport's read loop (<see cref="ModemLink"/>) turns bytes
 /// into <see cref="ModemLink.LineReceived"/> messages, and writes are asynchronous. A module that cannot go on closes its link (within <c>close-timeout</c>) and stops;
 /// its parent (<see cref="ModemBank"/>) reopens it under back-off, so one bad modem never holds up another.
 /// </summary>
@@ -56,6 +57,8 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private readonly IModemTransport _transport;
     private readonly IActorRef _owner;
     private readonly IActorRef? _statusListener;
+    private readonly TimeProvider _time;
+    private readonly IActorRef? _usageJournalGiven;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -75,18 +78,24 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
 
     /// <param name="owner">Gets received SMS (<see cref="SmsReceived"/>, <see cref="UndecodableSmsReceived"/>) and <see cref="StatusReportReceived"/>.</param>
     /// <param name="statusListener">Gets every <see cref="ModuleStatus"/> change, including the last one when the module stops (the bank).</param>
-    public GsmModule(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener)
+    /// <param name="time">The clock of the SIM's usage counters (its local zone is the calendar of daily and monthly limits).</param>
+    /// <param name="usageJournal">The SIM's <see cref="ModuleUsageJournal"/> (the bank's); null = the module keeps its own when it has limits.</param>
+    public GsmModule(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener, TimeProvider time,
+        IActorRef? usageJournal)
     {
         _module = module;
         _timings = timings;
         _transport = transport;
         _owner = owner;
         _statusListener = statusListener;
+        _time = time;
+        _usageJournalGiven = usageJournal;
         Become(Connecting);
     }
 
-    public static Props Props(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener = null) =>
-        Akka.Actor.Props.Create(() => new GsmModule(module, timings, transport, owner, statusListener));
+    public static Props Props(ModuleSettings module, ModemSettings timings, IModemTransport transport, IActorRef owner, IActorRef? statusListener = null,
+        TimeProvider? time = null, IActorRef? usageJournal = null) =>
+        Akka.Actor.Props.Create(() => new GsmModule(module, timings, transport, owner, statusListener, time ?? TimeProvider.System, usageJournal));
 
     private string Name => _module.Name;
 
@@ -156,6 +165,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         Receive<HealthTick>(_ => OnHealthTick());
         Receive<ModemLink.LinkLost>(l => Die(l.Reason));
         Receive<CommandTimedOut>(_ => { }); // for a command already finished: the timer raced its result
+        UsageHandlers();
         StatusHandlers();
     }
 
@@ -179,6 +189,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info("{0}: opening {1}", Name, _transport.Endpoint);
+        StartUsage();
         PublishStatus();
         OpenTransport().PipeTo(Self, success: s => new Opened(s), failure: e => new OpenFailed(Describe(e)));
     }
@@ -402,6 +413,7 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
         switch (timedOut.Purpose)
         {
             case SendPartPurpose:
+                if (timedOut.PduWritten) CountPartSent(); // it may have gone: count it against the plan
                 FinishSending(failure: (what + (timedOut.PduWritten ? "; the part may have been sent" : ""), true));
                 break;
             case ReadPurpose read:

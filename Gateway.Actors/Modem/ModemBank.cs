@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Pattern;
 using Gateway.Configuration;
 using Gateway.Modem.Transport;
 
@@ -32,11 +33,15 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         public ModuleSettings Settings { get; } = settings;
         public string ActorName { get; } = actorName;
         public IActorRef? Module { get; set; }
+
+        /// <summary>The SIM's usage counter (modules with limits only); it outlives the module actor's restarts.</summary>
+        public IActorRef? Usage { get; set; }
         public int Failures { get; set; }
         public ModuleStatus? Status { get; set; }
     }
 
     private readonly ModemSettings _timings;
+    private readonly TimeProvider _time;
     private readonly TransportFactory _transports;
     private readonly IActorRef _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -48,8 +53,10 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="owner">Gets every module's received SMS and status reports (later: the SMS router).</param>
-    public ModemBank(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner)
+    /// <param name="time">The modules' clock for their usage counters (default the system clock).</param>
+    public ModemBank(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _timings = timings;
         _transports = transports;
         _owner = owner;
@@ -93,8 +100,8 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
         private StopModule() { }
     }
 
-    public static Props Props(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner) =>
-        Akka.Actor.Props.Create(() => new ModemBank(modules.ToImmutableArray(), timings, transports, owner));
+    public static Props Props(IEnumerable<ModuleSettings> modules, ModemSettings timings, TransportFactory transports, IActorRef owner, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new ModemBank(modules.ToImmutableArray(), timings, transports, owner, time));
 
     /// <summary>A failing module stops (and is reopened under back-off); it is never restarted in place.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -107,6 +114,13 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info("modem bank: {0} module(s): {1}", _slots.Count, string.Join(", ", _slots.Values.Select(s => $"{s.Settings.Name} ({s.Settings.Endpoint})")));
+        foreach (var slot in _slots.Values.Where(s => s.Settings.Limits != ModuleLimits.None))
+        {
+            // A journal that fails stops; its supervisor starts it again (reading the journal) after a back-off.
+            var journal = ModuleUsageJournal.Props(slot.Settings.Name, _time.LocalTimeZone);
+            slot.Usage = Context.ActorOf(BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(journal, "journal",
+                _timings.ReopenBackoffMin, _timings.ReopenBackoffMax, 0.2, maxNrOfRetries: -1)), "usage-" + slot.ActorName);
+        }
         foreach (var slot in _slots.Values) Start(slot);
     }
 
@@ -125,7 +139,7 @@ public sealed class ModemBank : ReceiveActor, IWithTimers
             Publish(slot.Status);
             return;
         }
-        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self), slot.ActorName);
+        var module = Context.ActorOf(GsmModule.Props(slot.Settings, _timings, transport, _owner, Self, _time, slot.Usage), slot.ActorName);
         Context.Watch(module);
         slot.Module = module;
         _byRef[module] = slot;

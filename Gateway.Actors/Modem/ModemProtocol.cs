@@ -24,9 +24,11 @@ public sealed record SmsSent(string Module, string JobId, ImmutableArray<int> Me
 /// <see cref="Retryable"/>: sending again, later or through another module, may succeed
 /// (network, SIM or modem trouble, a full queue, a module that went down; also a send whose
 /// outcome is unknown, so a retry can duplicate one part). False: the message itself can never
-/// go (a recipient or PDU the network refuses for good).
+/// go (a recipient or PDU the network refuses for good). <see cref="ModuleAtLimit"/>: nothing was
+/// sent because the SIM is at its daily or monthly limit (<c>modules.&lt;name&gt;.limits</c>): the
+/// module is to be skipped, which is not a failure of the message.
 /// </summary>
-public sealed record SmsSendFailed(string Module, string JobId, ImmutableArray<int> SentReferences, string Reason, bool Retryable)
+public sealed record SmsSendFailed(string Module, string JobId, ImmutableArray<int> SentReferences, string Reason, bool Retryable, bool ModuleAtLimit = false)
 {
     public int PartsSent => SentReferences.Length;
 }
@@ -96,6 +98,7 @@ public enum ModuleState
 /// <param name="LastError">The last failure (a refused send, a dead modem), kept until a newer one.</param>
 /// <param name="NeedsOperator">The module will not be reopened by itself (e.g. the SIM refused its PIN).</param>
 /// <param name="ReopenAt">While down: when the bank will try again.</param>
+/// <param name="Usage">Parts sent against the SIM's limits; null for a module without limits.</param>
 public sealed record ModuleStatus(
     string Module,
     string Endpoint,
@@ -110,7 +113,8 @@ public sealed record ModuleStatus(
     int AwaitingConfirmation,
     string? LastError,
     bool NeedsOperator = false,
-    DateTimeOffset? ReopenAt = null)
+    DateTimeOffset? ReopenAt = null,
+    ModuleUsageStatus? Usage = null)
 {
     /// <summary>Jobs queued or being sent: what least-busy routing compares.</summary>
     public int Load => QueueLength + InFlight;
@@ -120,11 +124,46 @@ public sealed record ModuleStatus(
         $"{Module} {State.ToString().ToLowerInvariant()}"
         + (State == ModuleState.Ready
             ? $", {(Registered ? "registered" : "not registered")}, {(SignalDbm is { } dbm ? $"{dbm} dBm" : "signal unknown")}, operator \"{Operator ?? "?"}\", load {Load}"
+              + (Usage is { } u ? $", {u.Describe()}" : "")
             : "")
         + (LastError is not null && State != ModuleState.Ready ? $": {LastError}" : "")
         + (ReopenAt is { } at ? $"; reopening at {at:HH:mm:ss}" : "")
         + (NeedsOperator ? "; needs an operator" : "");
 }
+
+/// <summary>
+/// A SIM's sending against its limits, in SMS parts (plans bill parts): today and this month in
+/// the node's local calendar. <see cref="RemainingToday"/> / <see cref="RemainingThisMonth"/> are
+/// null where no limit is set. <see cref="NextSendAt"/>: when <c>min-interval</c> pacing lets the
+/// next part go (null = now). A module at a limit refuses sends (retryable, <see cref="SmsSendFailed.ModuleAtLimit"/>)
+/// and routing skips it until the day or month turns.
+/// </summary>
+public sealed record ModuleUsageStatus(int SentToday, int SentThisMonth, int? RemainingToday, int? RemainingThisMonth, DateTimeOffset? NextSendAt)
+{
+    /// <summary>The parts the SIM may still send under both limits; null = no limit.</summary>
+    public int? Remaining => (RemainingToday, RemainingThisMonth) switch
+    {
+        ({ } d, { } m) => Math.Min(d, m),
+        ({ } d, null) => d,
+        (null, { } m) => m,
+        _ => null,
+    };
+
+    public bool AtLimit => Remaining == 0;
+
+    /// <summary>Whether a message of <paramref name="parts"/> parts fits what is left.</summary>
+    public bool CanTake(int parts) => Remaining is not { } left || left >= parts;
+
+    public string Describe() =>
+        $"{SentToday} part(s) today"
+        + (RemainingToday is { } d ? $" ({d} left)" : "")
+        + $", {SentThisMonth} this month"
+        + (RemainingThisMonth is { } m ? $" ({m} left)" : "")
+        + (AtLimit ? ", at its limit" : "");
+}
+
+/// <summary>Marks what the modem part writes to the journal (the SIMs' usage counters); bound to <see cref="ModemSerializer"/>.</summary>
+public interface IModemSerializable;
 
 /// <summary>
 /// A module has closed its link and is about to stop: its bank stops forwarding to it and answers

@@ -25,14 +25,18 @@ public static class GatewayHost
     /// Runs before the gateway's own actors are registered, so a test can register its own (an
     /// outgoing-job consumer, say) in their place.
     /// </param>
-    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null)
+    /// <param name="time">The clock of routing rules, mailboxes, SMTP job stamps and SIM counters (default the system clock); tests set it.</param>
+    public static IHost Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null,
+        TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
             ContentRootPath = Environment.CurrentDirectory,
         });
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(sp =>
         {
             var accounts = AccountDirectory.FromSettings(settings);
@@ -67,11 +71,14 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
-                .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true)
-                .WithModemBank(settings, services);
+                .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
             configureAkka?.Invoke(akka);
-            akka.WithJobConsumer(settings)
-                .WithMailboxes(settings)
+            // The job consumer (the SMS router) first: the mailboxes, the incoming router and the modem bank are given it.
+            akka.WithJobConsumer(settings, time)
+                .WithMailboxes(settings, time)
+                .WithAutoClip(settings, time)
+                .WithIncomingRouting(settings, time)
+                .WithModemBank(settings, services)
                 .AddStartup((system, _) =>
                 {
                     // A cluster of one joins itself; with seeds, Akka.Cluster.Hosting joins them.
@@ -85,6 +92,7 @@ public static class GatewayHost
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });
         });
+        if (settings.Routing.JobConsumer == JobConsumerKind.Router) builder.Services.AddOutgoingRules(settings);
         builder.Services.AddSmtpSubmission();
         builder.Services.AddPop3();
         return builder.Build();

@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.Hosting;
 using Gateway.Configuration;
 using Gateway.Mailbox;
+using Gateway.Modem;
 
 namespace Gateway.Host.Hosting;
 
@@ -54,7 +55,10 @@ public static class MailboxHosting
         akka.WithActors((system, registry) =>
             registry.TryRegister<OutgoingJobConsumer>(system.ActorOf(Props.Create(() => new PlaceholderJobConsumer()), "outgoing-jobs")));
 
-    /// <summary>Logs each job the first time it is offered (re-offers at debug); takes none of them.</summary>
+    /// <summary>
+    /// Logs each job the first time it is offered (re-offers at debug); takes none of them. Status
+    /// reports (the incoming router passes them to the outgoing-job consumer) are logged.
+    /// </summary>
     private sealed class PlaceholderJobConsumer : ReceiveActor
     {
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -70,6 +74,9 @@ public static class MailboxHosting
                         q.Job.JobId, q.Job.User, q.Job.Destination, q.Job.Parts);
                 else log.Debug("outgoing job {0} offered again", q.Job.JobId);
             });
+            Receive<StatusReportReceived>(r =>
+                log.Info("{0}: status report for TP-MR {1} (job {2}): {3}, status 0x{4:X2}", r.Module, r.Report.MessageReference,
+                    r.JobId ?? "unknown", r.Report.Outcome, r.Report.Status));
         }
     }
 }

@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using Akka.Configuration;
 using Akka.Hosting;
 using Gateway.Configuration;
 using Gateway.Modem;
 using Gateway.Modem.Transport;
 using Gateway.Modem.Virtual;
+using Gateway.Routing.Incoming;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Hosting;
@@ -11,9 +13,9 @@ namespace Gateway.Host.Hosting;
 /// <summary>
 /// Starts this node's modem bank (<c>/user/modem-bank</c>, registered as <see cref="ModemBank"/>
 /// in the actor registry): one GSM module per module whose <c>node</c> is this node; virtual
-/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Until the
-/// SMS router exists, received SMS go to <see cref="UnroutedSmsLog"/>, which logs them and
-/// confirms nothing, so they stay on their SIMs.
+/// modules open their modem in the node's in-process <see cref="VirtualNetwork"/>. Received SMS
+/// and status reports go to the node's incoming router (<see cref="IncomingRouterKey"/>, which
+/// must be registered first; it passes status reports on to the outgoing router).
 /// </summary>
 public static class ModemHosting
 {
@@ -23,10 +25,13 @@ public static class ModemHosting
         Func<string, Stream>? connectVirtual = modules.Any(m => m.Transport == ModuleTransport.Virtual)
             ? number => (services.GetRequiredService<VirtualNetwork>().Modem(number) ?? throw new InvalidOperationException($"no virtual modem {number}")).Connect()
             : null;
+        // The SIMs' usage counters (modules.<name>.limits) are journaled with the modem part's serializer.
+        akka.AddHocon(ConfigurationFactory.ParseString(ModemSerializer.Hocon), HoconAddMode.Prepend);
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         return akka.WithActors((system, registry) =>
         {
-            var owner = system.ActorOf(UnroutedSmsLog.Props(), "unrouted-sms");
-            var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner), "modem-bank");
+            var owner = registry.Get<IncomingRouterKey>();
+            var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner, time), "modem-bank");
             registry.Register<ModemBank>(bank);
         });
     }

@@ -64,7 +64,7 @@ public static class SmtpHosting
                 }
             }
             _server = SmtpSubmissionServer.Start(system, settings, services.GetRequiredService<AccountDirectory>(), mailbox,
-                services.GetRequiredService<IOutgoingPermissions>());
+                services.GetRequiredService<IOutgoingPermissions>(), services.GetService<TimeProvider>());
             services.GetRequiredService<SmtpListeners>().Endpoints = _server.Endpoints;
         }
 

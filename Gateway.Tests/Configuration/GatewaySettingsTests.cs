@@ -97,6 +97,12 @@ public class GatewaySettingsTests
     [InlineData("gateway.routing.outgoing = [ { groups = [g], hours = \"8-18\" } ]\ngateway.sms-groups.g {}", "gateway.routing.outgoing[0].hours", "08:00-18:00")]
     [InlineData("gateway.routing.incoming = [ { group = \"*\", action = deliver } ]", "gateway.routing.incoming[0].user", "required for action = deliver")]
     [InlineData("gateway.routing.incoming = [ { group = \"*\", action = deliver, user = carol } ]", "gateway.routing.incoming[0].user", "not in users")]
+    [InlineData("gateway.routing.postmaster = carol", "gateway.routing.postmaster", "not in users")]
+    [InlineData("gateway.routing.reassembly-timeout = later", "gateway.routing.reassembly-timeout", "duration")]
+    [InlineData("gateway.routing { delivery-retry-min = 10s, delivery-retry-max = 1s }", "gateway.routing.delivery-retry-max", "not be shorter")]
+    [InlineData("gateway.routing.kept-records = 0", "gateway.routing.kept-records", "between")]
+    [InlineData("gateway.autoclip.snapshot-every = 1", "gateway.autoclip.snapshot-every", "between")]
+    [InlineData("gateway.autoclip.query-timeout = 0s", "gateway.autoclip.query-timeout", "at least")]
     public void Each_problem_is_reported_with_the_full_path_of_its_key(string hocon, string path, string problem)
     {
         var result = Load(hocon);
@@ -178,4 +184,33 @@ public class GatewaySettingsTests
     [InlineData("*", "ALPHA", true)]
     public void Number_masks_match_digits_with_question_mark_and_star(string mask, string number, bool matches) =>
         Assert.Equal(matches, new NumberMask(mask).Matches(number));
+
+    [Fact]
+    public void The_incoming_and_AutoCLIP_keys_have_their_documented_defaults_and_take_values()
+    {
+        var defaults = Load("gateway {}").Settings!;
+        Assert.Null(defaults.Routing.Postmaster);
+        Assert.Equal(TimeSpan.FromMinutes(10), defaults.Routing.ReassemblyTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.Routing.DeliveryRetryMin);
+        Assert.Equal(TimeSpan.FromMinutes(5), defaults.Routing.DeliveryRetryMax);
+        Assert.Equal(TimeSpan.FromSeconds(30), defaults.Routing.AnswerTimeout);
+        Assert.Equal(10_000, defaults.Routing.KeptRecords);
+        Assert.Equal(TimeSpan.FromHours(72), defaults.AutoClip.ExpiresAfter);
+        Assert.Equal(1000, defaults.AutoClip.SnapshotEvery);
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.AutoClip.QueryTimeout);
+
+        var set = Load($$"""
+            gateway.users.alice { password-hash = "{{Gateway.Accounts.PasswordHasher.Hash("pw", 1000)}}" }
+            gateway.routing { postmaster = alice, reassembly-timeout = 2m, delivery-retry-min = 1s, delivery-retry-max = 1m, answer-timeout = 5s, kept-records = 50 }
+            gateway.autoclip { expires-after = 0, snapshot-every = 200, query-timeout = 3s }
+            """);
+        Assert.True(set.IsValid, string.Join("\n", set.Errors));
+        var s = set.Settings!;
+        Assert.Equal("alice", s.Routing.Postmaster);
+        Assert.Equal(TimeSpan.FromMinutes(2), s.Routing.ReassemblyTimeout);
+        Assert.Equal(50, s.Routing.KeptRecords);
+        Assert.False(s.AutoClip.Expires);
+        Assert.Equal(200, s.AutoClip.SnapshotEvery);
+        Assert.Equal(TimeSpan.FromSeconds(3), s.AutoClip.QueryTimeout);
+    }
 }

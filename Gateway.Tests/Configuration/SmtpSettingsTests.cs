@@ -63,8 +63,9 @@ public class SmtpSettingsTests
         Assert.Contains(Load("mail.smtp.max-recipient = 3").Errors, e => e.Path == "gateway.mail.smtp.max-recipient");
 
     [Theory]
-    [InlineData("", JobConsumerKind.Log)]
+    [InlineData("", JobConsumerKind.Router)]
+    [InlineData("routing.job-consumer = log", JobConsumerKind.Log)]
     [InlineData("routing.job-consumer = sink", JobConsumerKind.Sink)]
-    public void The_job_consumer_is_log_unless_a_benchmark_asks_for_the_sink(string hocon, JobConsumerKind expected) =>
+    public void The_job_consumer_is_the_SMS_router_unless_the_node_only_logs_jobs_or_a_benchmark_asks_for_the_sink(string hocon, JobConsumerKind expected) =>
         Assert.Equal(expected, Load(hocon).Settings!.Routing.JobConsumer);
 }

@@ -55,7 +55,7 @@ public class ModemHostingTests
     }
 
     [Fact]
-    public async Task run_on_the_shipped_configuration_brings_both_virtual_modules_up_and_a_received_SMS_stays_on_the_SIM()
+    public async Task run_on_the_shipped_configuration_brings_both_virtual_modules_up_and_routes_a_received_SMS_by_its_rules()
     {
         // The shipped file, with its fixed ports and data folder moved aside so the test binds nothing fixed.
         var dir = Directory.CreateTempSubdirectory("gw-default-").FullName;
@@ -77,8 +77,9 @@ public class ModemHostingTests
 
         await using var control = await ControlClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, controlPort));
         Assert.StartsWith("OK", (await control.CommandAsync("SEND +420777123456 +420600000002 Hello gateway")).Reply);
-        Assert.True(await host.WaitForOutputAsync("gsm-2: SMS from +420777123456: \"Hello gateway\"", TimeSpan.FromSeconds(30)), host.Stdout);
-        Assert.Contains("left on the SIM", host.Stdout);
+        // No AutoCLIP record for the sender: the autoclip rule falls through to the drop rule, which keeps a record.
+        Assert.True(await host.WaitForOutputAsync("SMS from +420777123456 on gsm-2 [gsm-2:1:", TimeSpan.FromSeconds(30)), host.Stdout);
+        Assert.True(await host.WaitForOutputAsync("]: dropped (rule 1)", TimeSpan.FromSeconds(30)), host.Stdout);
 
         host.Signal(15);
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));

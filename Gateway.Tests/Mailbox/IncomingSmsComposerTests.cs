@@ -123,4 +123,17 @@ public class IncomingSmsComposerTests
     [InlineData("", "\r\n")]
     public void Gateway_mail_line_endings_are_normalised_to_CRLF(string raw, string expected) =>
         Assert.Equal(expected, Encoding.ASCII.GetString(MessageBytes.NormalizeLineEndings(Encoding.ASCII.GetBytes(raw)).AsSpan()));
+
+    [Fact]
+    public void An_incomplete_SMS_says_so_in_the_subject_a_header_and_the_first_line_of_the_body()
+    {
+        var message = Parse(Sms("first part, third part", parts: 2) with { MissingParts = [2] });
+        Assert.Equal("SMS from +420777123456 (incomplete)", message.Subject);
+        Assert.Equal("part 2 of 3 never arrived", message.Headers["X-Gateway-Incomplete"]);
+        Assert.Equal("[Incomplete SMS: part 2 of 3 never arrived.]\n\nfirst part, third part", message.TextBody.ReplaceLineEndings("\n").TrimEnd());
+
+        var two = Parse(Sms("only the first", parts: 1) with { MissingParts = [2, 3] });
+        Assert.Equal("parts 2, 3 of 3 never arrived", two.Headers["X-Gateway-Incomplete"]);
+        Assert.Null(Parse(Sms()).Headers["X-Gateway-Incomplete"]);
+    }
 }

@@ -140,17 +140,23 @@ public class MailboxActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Jobs_nobody_took_are_offered_again_after_recovery_and_taken_ones_are_not()
+    public async Task Queued_jobs_and_jobs_being_sent_are_offered_again_after_recovery_and_sent_ones_are_not()
     {
+        // Recovery means the node went down (a mailbox with pending jobs is never passivated), and a
+        // send under way went down with it: it is offered again (at-least-once), in submission order.
         var mailbox = StartMailbox();
-        mailbox.Tell(new SubmitOutgoing("alice", "sub-1", [Job("taken"), Job("waiting")]));
+        mailbox.Tell(new SubmitOutgoing("alice", "sub-1", [Job("sent"), Job("sending"), Job("waiting")]));
         await ExpectMsgAsync<OutgoingAccepted>(Wait);
-        mailbox.Tell(new RecordJobProgress("alice", "taken", JobStatus.Sending("gsm-1", DateTimeOffset.UtcNow)));
-        await ExpectMsgAsync<JobProgressRecorded>(Wait);
+        var t = DateTimeOffset.UtcNow;
+        mailbox.Tell(new RecordJobProgress("alice", "sent", JobStatus.Sending("gsm-1", t)));
+        mailbox.Tell(new RecordJobProgress("alice", "sent", JobStatus.Sent("gsm-1", [7], t)));
+        mailbox.Tell(new RecordJobProgress("alice", "sending", JobStatus.Sending("gsm-1", t)));
+        await Collect.AllAsync(ReceiveNAsync(3, Wait));
         await StopAsync(mailbox);
-        await Collect.AllAsync(_consumer.ReceiveNAsync(2, Wait));
+        await Collect.AllAsync(_consumer.ReceiveNAsync(3, Wait));
 
         StartMailbox();
+        Assert.Equal("sending", (await _consumer.ExpectMsgAsync<OutgoingJobQueued>(Wait)).Job.JobId);
         Assert.Equal("waiting", (await _consumer.ExpectMsgAsync<OutgoingJobQueued>(Wait)).Job.JobId);
         await _consumer.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
@@ -312,6 +318,23 @@ public class MailboxActorTests : Akka.TestKit.Xunit2.TestKit
         await LockAsync(mailbox, session);
         await parent.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(600));
         mailbox.Tell(new ReleaseMaildrop("alice"), session);
+        await parent.ExpectMsgAsync<Akka.Cluster.Sharding.Passivate>(Wait);
+    }
+
+    [Fact]
+    public async Task A_mailbox_with_a_job_being_sent_is_not_passivated_until_the_job_is_sent()
+    {
+        var parent = CreateTestProbe();
+        _settings = _settings with { Mail = _settings.Mail with { Mailbox = MailboxSettings.Default with { PassivateAfter = TimeSpan.FromMilliseconds(200) } } };
+        var mailbox = parent.ChildActorOf(MailboxActor.Props(Alice, _settings.Mail, _consumer));
+        mailbox.Tell(new SubmitOutgoing("alice", "sub-1", [Job("j1")]));
+        await ExpectMsgAsync<OutgoingAccepted>(Wait);
+        var t = DateTimeOffset.UtcNow;
+        mailbox.Tell(new RecordJobProgress("alice", "j1", JobStatus.Sending("gsm-1", t)));
+        await ExpectMsgAsync<JobProgressRecorded>(Wait);
+        await parent.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(600));
+        mailbox.Tell(new RecordJobProgress("alice", "j1", JobStatus.Sent("gsm-1", [3], t)));
+        await ExpectMsgAsync<JobProgressRecorded>(Wait);
         await parent.ExpectMsgAsync<Akka.Cluster.Sharding.Passivate>(Wait);
     }
 

@@ -43,6 +43,7 @@ public class MailboxSerializerTests : Akka.TestKit.Xunit2.TestKit
         new SubmitOutgoing("alice", "sub-1", [Sms]),
         new DeliverSms("alice", "sim-9", Incoming),
         new DeliverSms("alice", "sim-9", Incoming with { Sender = new SmsAddress(AddressType.International, "+420777123456"), SimNumber = "+420600000001" }),
+        new DeliverSms("alice", "sim-9", Incoming with { Parts = 2, MissingParts = [2, 4] }),
         new DeliverMail("alice", "bounce-1", Body),
         new RecordJobProgress("alice", "job-1", JobStatus.Sending("gsm-1", At)),
         new GetOutgoingJobs("alice"),

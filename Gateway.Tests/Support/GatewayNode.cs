@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Gateway.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Mailbox;
+using Gateway.Modem.Virtual;
 using Gateway.Sms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,9 +31,16 @@ public sealed class GatewayNode : IAsyncDisposable
         Settings = settings;
     }
 
-    public static async Task<GatewayNode> StartAsync(GatewaySettings settings)
+    /// <param name="time">The node's clock (routing rules' hours, job stamps); the system clock if not given.</param>
+    /// <param name="logging">More logging set-up (e.g. a <see cref="CapturedLog"/>).</param>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning,
+        Action<ILoggingBuilder>? logging = null)
     {
-        var host = GatewayHost.Build(settings, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var host = GatewayHost.Build(settings, builder =>
+        {
+            builder.SetMinimumLevel(logLevel);
+            logging?.Invoke(builder);
+        }, time: time);
         try
         {
             await host.StartAsync();
@@ -50,9 +58,20 @@ public sealed class GatewayNode : IAsyncDisposable
     /// <summary>The bound address of the POP3 listener at <paramref name="index"/> of <c>mail.pop3.listen</c>.</summary>
     public IPEndPoint Pop3(int index = 0) => Host.Services.GetRequiredService<Pop3Service>().Endpoints[index];
 
+    /// <summary>The bound address of the SMTP listener at <paramref name="index"/> of <c>mail.smtp.listen</c>.</summary>
+    public IPEndPoint Smtp(int index = 0) => Host.Services.GetRequiredService<SmtpHosting.SmtpListeners>().Endpoints[index].Bound;
+
+    public IActorRef Router => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<Gateway.Routing.OutgoingRouter>();
+
     public IActorRef Mailboxes => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<MailboxRegion>();
 
     public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>The actor registered under <typeparamref name="TKey"/> (AutoClipRegion, IncomingLedgerKey, …).</summary>
+    public IActorRef Actor<TKey>() => Host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<TKey>();
+
+    /// <summary>The node's in-process virtual GSM network (its virtual modules' SIMs, and phones to send from).</summary>
+    public VirtualNetwork Network => Host.Services.GetRequiredService<VirtualNetwork>();
 
     public static IncomingSms Sms(string text, string from = "+420777123456", string module = "gsm-1") =>
         new(new SmsAddress(AddressType.International, from), DateTimeOffset.Now, text, module, "operator-a", "+420600000001", 1);

@@ -1,7 +1,9 @@
 using Akka.Configuration;
 using Gateway.Configuration;
 using Gateway.Host.Hosting;
+using Gateway.AutoClip;
 using Gateway.Mailbox;
+using Gateway.Routing.Incoming;
 using Microsoft.Data.Sqlite;
 
 namespace Gateway.Tests.Support;
@@ -22,7 +24,7 @@ public sealed class SqliteJournal
         ConnectionString = StorageSetup.Prepare(new StorageSettings(StorageProvider.Sqlite, $"Data Source={DatabasePath}"));
     }
 
-    /// <summary>Akka configuration: SQL journal and snapshot store on this file, the mailbox serializer bound.</summary>
+    /// <summary>Akka configuration: SQL journal and snapshot store on this file, the gateway's serializers bound.</summary>
     public Config AkkaConfig => ConfigurationFactory.ParseString($$"""
         akka.loglevel = DEBUG
         akka.persistence {
@@ -46,6 +48,8 @@ public sealed class SqliteJournal
           }
         }
         {{MailboxSerializer.Hocon}}
+        {{AutoClipSerializer.Hocon}}
+        {{IncomingSerializer.Hocon}}
         """);
 
     /// <summary>Rows the journal holds for a persistence id (deleted rows excluded).</summary>

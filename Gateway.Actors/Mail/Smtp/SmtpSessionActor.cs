@@ -203,7 +203,18 @@ public sealed class SmtpSessionActor : ReceiveActor, IWithTimers, IWithStash
             return;
         }
 
+        // The rules again, with the text: a recipient that only a text-prefix rule allowed at RCPT
+        // is refused here if the text does not start with the prefix.
         var now = _ctx.Time.GetUtcNow();
+        foreach (var n in numbers)
+        {
+            var permission = _ctx.Permissions.CheckMessage(_account!.Name, n.Number, mail.Text, now);
+            if (!permission.Allowed)
+            {
+                Sender.Tell(Refused("mail", new SmtpReply(550, $"5.7.1 {_account.Name} may not send this SMS to {n.Number.E164}: {permission.Reason}; nothing was sent")));
+                return;
+            }
+        }
         var jobs = numbers
             .Select(n => new OutgoingSms(JobIds.New(_ctx.Time), _account!.Name, n.Number.E164, mail.Text, mail.Coding, mail.Parts,
                 now, mail.MessageId, mail.Subject, mail.Notes))

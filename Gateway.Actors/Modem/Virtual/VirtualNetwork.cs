@@ -193,7 +193,7 @@ public sealed class VirtualNetwork
         && !sender.All(char.IsAsciiDigit);
 
     /// <summary>An SMS from a phone (or an alphanumeric sender) to a SIM, split and coded like a handset does.</summary>
-    internal PhoneSendResult SendToSim(SmsAddress originator, string simNumber, string text, byte reference)
+    internal PhoneSendResult SendToSim(SmsAddress originator, string simNumber, string text, byte reference, ImmutableArray<int> partOrder = default)
     {
         var sim = Modem(simNumber) ?? throw new ArgumentException($"{simNumber} is not a SIM in the virtual network");
         if (!TextPlanner.TryPlan(text, new SmsEncodingOptions(AllowUnicode: true, AllowConcatenation: true, MaxParts: 255), out var plan, out var error))
@@ -203,13 +203,16 @@ public sealed class VirtualNetwork
         var encoded = parts
             .Select(p => Pdu.Encode(new SmsDeliver(originator, now, p.Coding, p.Class, p.Text, p.Data, p.Concat, ServiceCentre), ServiceCentre))
             .ToList();
+        var order = partOrder.IsDefault ? [.. Enumerable.Range(1, encoded.Count)] : partOrder;
+        if (order.Any(p => p < 1 || p > encoded.Count))
+            throw new ArgumentException($"the part order names a part the message does not have (it has {encoded.Count})");
         var held = HeldFor(sim);
         lock (held)
         {
-            if (held.Queue.Count + encoded.Count > MaxHeldPerSim)
+            if (held.Queue.Count + order.Length > MaxHeldPerSim)
                 throw new ArgumentException($"the network already holds {held.Queue.Count} SMS for {sim.SimNumber}");
-            for (var i = 0; i < encoded.Count; i++)
-                held.Queue.AddLast(NetworkDelivery.Sms(encoded[i], MessageClass.None, $"SMS part {i + 1}/{encoded.Count} from {originator}"));
+            foreach (var part in order)
+                held.Queue.AddLast(NetworkDelivery.Sms(encoded[part - 1], MessageClass.None, $"SMS part {part}/{encoded.Count} from {originator}"));
             DeliverHeldLocked(sim, held);
         }
         _log.LogDebug("virtual network: {From} -> {To}: {Parts} part(s) {Coding}", originator, sim.SimNumber, plan!.PartCount, plan.Coding);

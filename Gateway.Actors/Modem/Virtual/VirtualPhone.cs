@@ -7,7 +7,12 @@ namespace Gateway.Modem.Virtual;
 public sealed record ReceivedSms(string From, string Text, SmsCoding Coding, int Parts, DateTimeOffset ReceivedAt);
 
 /// <summary>How a virtual phone sends: <paramref name="AlphanumericSender"/> replaces its number as originator (what bulk senders do), e.g. "ACME".</summary>
-public sealed record PhoneSendOptions(string? AlphanumericSender = null)
+/// <param name="PartOrder">
+/// The order the network delivers the parts of a concatenated SMS in, as 1-based part numbers: a
+/// number may repeat (that part arrives twice) or be left out (it never arrives), e.g. <c>[3, 1, 1]</c>.
+/// Default: every part once, in order.
+/// </param>
+public sealed record PhoneSendOptions(string? AlphanumericSender = null, ImmutableArray<int> PartOrder = default)
 {
     public static readonly PhoneSendOptions Default = new();
 }
@@ -94,7 +99,7 @@ public sealed class VirtualPhone
             : new SmsAddress(AddressType.International, Number);
         byte reference;
         lock (_lock) reference = (byte)(_nextReference++ & 0xFF);
-        return _network.SendToSim(originator, simNumber, text, reference);
+        return _network.SendToSim(originator, simNumber, text, reference, options.PartOrder);
     }
 
     /// <summary>One part arrives from the network (an SMS-SUBMIT a modem sent to this number).</summary>

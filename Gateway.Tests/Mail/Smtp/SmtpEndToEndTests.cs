@@ -42,7 +42,7 @@ public sealed class SmtpEndToEndTests
           users { alice { address = "alice@sms.example.net", password-hash = "{{AliceHash}}", sms-groups = [operator-a] } }
           sms-groups { operator-a { selection = least-busy } }
           modules {}
-          routing { outgoing = [], incoming = [] }
+          routing { outgoing = [ { destinations = ["+420*"], groups = [operator-a] } ], incoming = [] }
           {{extra}}
         }
         """;
@@ -116,7 +116,8 @@ public sealed class SmtpEndToEndTests
     {
         var database = NewDatabasePath();
         var config = Path.Combine(Path.GetDirectoryName(database)!, "node.conf");
-        await File.WriteAllTextAsync(config, Hocon(database, "log.level = info"));
+        // A node that only accepts mail (no modules, jobs logged and left queued): what is checked is the mailbox's re-offer.
+        await File.WriteAllTextAsync(config, Hocon(database, "log.level = info\nrouting.job-consumer = log"));
 
         string jobId;
         await using (var first = HostProcess.Start(["run", "--config", config]))

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// Compact binary form of every <see cref="IRoutingSerializable"/>: the sent-parts index's journal
+/// events and its snapshot (<see cref="SentPartsLedger"/>). Short manifests with a version digit,
+/// so a format can change later without breaking stored journals. Bound in HOCON (<see cref="Hocon"/>).
+/// </summary>
+public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>This serializer's id in <c>akka.actor.serialization-identifiers</c>; stored with every event, never change it.</summary>
+    public const int Id = 4110;
+
+    /// <summary>Binds this serializer to <see cref="IRoutingSerializable"/>.</summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers.gateway-routing = "Gateway.Routing.RoutingSerializer, Gateway.Actors"
+          serialization-bindings { "Gateway.Routing.IRoutingSerializable, Gateway.Actors" = gateway-routing }
+          serialization-identifiers { "Gateway.Routing.RoutingSerializer, Gateway.Actors" = 4110 }
+        }
+        """;
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        PartsSent => "P1",
+        PartReported => "R1",
+        ResolutionReported => "D1",
+        SentPartsLedger => "L1",
+        _ => throw new ArgumentException($"{o.GetType()} is not written by {nameof(RoutingSerializer)}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream(128);
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case PartsSent e:
+                    w.Write(e.User);
+                    w.Write(e.JobId);
+                    w.Write(e.Destination);
+                    w.Write(e.Preview);
+                    w.Write7BitEncodedInt(e.References.Length);
+                    foreach (var mr in e.References) w.Write((short)mr);
+                    WriteTime(w, e.At);
+                    break;
+                case PartReported e:
+                    w.Write((short)e.Reference);
+                    w.Write(e.JobId);
+                    w.Write((byte)e.Status);
+                    WriteTime(w, e.Discharge);
+                    WriteTime(w, e.At);
+                    break;
+                case ResolutionReported e:
+                    w.Write(e.JobId);
+                    break;
+                case SentPartsLedger l:
+                    WriteLedger(w, l);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not written by {nameof(RoutingSerializer)}", nameof(obj));
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+        return manifest switch
+        {
+            "P1" => new PartsSent(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadReferences(r), ReadTime(r)),
+            "R1" => new PartReported(r.ReadInt16(), r.ReadString(), r.ReadByte(), ReadTime(r), ReadTime(r)),
+            "D1" => new ResolutionReported(r.ReadString()),
+            "L1" => ReadLedger(r),
+            _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(RoutingSerializer)}"),
+        };
+    }
+
+    private static ImmutableArray<int> ReadReferences(BinaryReader r)
+    {
+        var n = r.Read7BitEncodedInt();
+        var builder = ImmutableArray.CreateBuilder<int>(n);
+        for (var i = 0; i < n; i++) builder.Add(r.ReadInt16());
+        return builder.MoveToImmutable();
+    }
+
+    private static void WriteLedger(BinaryWriter w, SentPartsLedger l)
+    {
+        w.Write(l.Module);
+        w.Write7BitEncodedInt(l.Parts.Count);
+        foreach (var (mr, p) in l.Parts.OrderBy(p => p.Key))
+        {
+            w.Write((short)mr);
+            w.Write(p.User);
+            w.Write(p.JobId);
+            w.Write7BitEncodedInt(p.PartIndex);
+            w.Write7BitEncodedInt(p.PartCount);
+            w.Write(p.Destination);
+            w.Write(p.Preview);
+            WriteTime(w, p.SentAt);
+            w.Write((byte)p.Outcome);
+            w.Write((short)(p.Status ?? -1));
+            w.Write(p.Resolved);
+        }
+        w.Write7BitEncodedInt(l.Unreported.Count);
+        foreach (var u in l.Unreported.Values.OrderBy(u => u.At))
+        {
+            w.Write(u.User);
+            w.Write(u.JobId);
+            w.Write(u.Destination);
+            w.Write(u.Module);
+            w.Write(u.Delivered);
+            w.Write(u.Detail);
+            w.Write(u.Preview);
+            WriteTime(w, u.At);
+        }
+    }
+
+    private static SentPartsLedger ReadLedger(BinaryReader r)
+    {
+        var module = r.ReadString();
+        var parts = ImmutableDictionary.CreateBuilder<int, SentPart>();
+        for (int i = 0, n = r.Read7BitEncodedInt(); i < n; i++)
+        {
+            int mr = r.ReadInt16();
+            var user = r.ReadString();
+            var job = r.ReadString();
+            var index = r.Read7BitEncodedInt();
+            var count = r.Read7BitEncodedInt();
+            var destination = r.ReadString();
+            var preview = r.ReadString();
+            var sentAt = ReadTime(r);
+            var outcome = (PartOutcome)r.ReadByte();
+            var status = r.ReadInt16();
+            var resolved = r.ReadBoolean();
+            parts[mr] = new SentPart(user, job, index, count, destination, preview, sentAt, outcome, status < 0 ? null : status, resolved);
+        }
+        var unreported = ImmutableDictionary.CreateBuilder<string, JobResolution>(StringComparer.Ordinal);
+        for (int i = 0, n = r.Read7BitEncodedInt(); i < n; i++)
+        {
+            var u = new JobResolution(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean(), r.ReadString(), r.ReadString(), ReadTime(r));
+            unreported[u.JobId] = u;
+        }
+        return new SentPartsLedger(module, parts.ToImmutable(), unreported.ToImmutable());
+    }
+
+    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
+    {
+        w.Write(t.UtcTicks);
+        w.Write((short)t.Offset.TotalMinutes);
+    }
+
+    private static DateTimeOffset ReadTime(BinaryReader r)
+    {
+        var ticks = r.ReadInt64();
+        var offset = TimeSpan.FromMinutes(r.ReadInt16());
+        return new DateTimeOffset(ticks + offset.Ticks, offset);
+    }
+}
