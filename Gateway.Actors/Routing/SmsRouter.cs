@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Gateway.Clustering;
 using Gateway.Configuration;
 using Gateway.Mailbox;
 using Gateway.Modem;
@@ -63,7 +64,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
     {
         _settings = settings;
         _time = time;
-        _board = ModuleBoard.For(settings.Modules.Values);
+        _board = ModuleBoard.For(settings.Modules.Values, settings.NodeName);
         Become(Unlinked);
     }
 
@@ -98,6 +99,12 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
             _board = _board.With(s);
             ServeWaiting();
         });
+        Receive<RemoteModuleStatus>(s =>
+        {
+            _board = _board.WithRemote(s.Status, s.Group);
+            ServeWaiting();
+        });
+        Receive<ModuleWithdrawn>(w => _board = _board.Withdrawn(w.Module, w.Reason, _time.GetUtcNow()));
         Receive<NeedModule>(OnNeedModule);
         Receive<ModuleReturned>(r =>
         {
