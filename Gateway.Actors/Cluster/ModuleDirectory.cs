@@ -40,7 +40,7 @@ public sealed record ModuleDirectory(string SelfAddress, ImmutableDictionary<str
         var changes = new List<object>();
         foreach (var (name, entry) in now)
             if (!was.TryGetValue(name, out var old) || old != entry)
-                changes.Add(new RemoteModuleStatus(entry.Group, entry.Node, entry.Status));
+                changes.Add(new RemoteModuleStatus(entry.Group, entry.Node, entry.Status, entry.Router));
         foreach (var (name, entry) in was)
             if (!now.ContainsKey(name))
                 changes.Add(new ModuleWithdrawn(name, entry.Node, Out.TryGetValue(entry.NodeAddress, out var why) ? why : "no longer published by its node"));

@@ -36,6 +36,7 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
     private readonly string _nodeName;
     private readonly ImmutableDictionary<string, string> _localGroups;
     private readonly IActorRef _bank;
+    private readonly IActorRef? _router;
     private readonly ModuleRegistrySettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -49,8 +50,10 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
 
     /// <param name="localModules">The modules this node drives (their group goes with their status).</param>
     /// <param name="bank">This node's modem bank.</param>
-    public ModuleRegistry(string nodeName, IEnumerable<ModuleSettings> localModules, IActorRef bank, ModuleRegistrySettings settings)
+    /// <param name="router">This node's SMS router (it keeps the sent-parts indexes of the bank's modules); null if the node has none.</param>
+    public ModuleRegistry(string nodeName, IEnumerable<ModuleSettings> localModules, IActorRef bank, ModuleRegistrySettings settings, IActorRef? router = null)
     {
+        _router = router;
         _nodeName = nodeName;
         _localGroups = localModules.ToImmutableDictionary(m => m.Name, m => m.Group, StringComparer.Ordinal);
         _bank = bank;
@@ -75,7 +78,7 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
         Receive<SubscribeClusterModules>(s =>
         {
             if (_subscribers.Add(s.Subscriber)) Context.Watch(s.Subscriber);
-            foreach (var e in _visible.Values) s.Subscriber.Tell(new RemoteModuleStatus(e.Group, e.Node, e.Status));
+            foreach (var e in _visible.Values) s.Subscriber.Tell(new RemoteModuleStatus(e.Group, e.Node, e.Status, e.Router));
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<GetClusterModules>(_ => Sender.Tell(new ClusterModules(_visible.SetItems(_written))));
@@ -85,8 +88,8 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
         });
     }
 
-    public static Props Props(string nodeName, IEnumerable<ModuleSettings> localModules, IActorRef bank, ModuleRegistrySettings settings) =>
-        Akka.Actor.Props.Create(() => new ModuleRegistry(nodeName, localModules, bank, settings));
+    public static Props Props(string nodeName, IEnumerable<ModuleSettings> localModules, IActorRef bank, ModuleRegistrySettings settings, IActorRef? router = null) =>
+        Akka.Actor.Props.Create(() => new ModuleRegistry(nodeName, localModules, bank, settings, router));
 
     protected override void PreStart()
     {
@@ -104,7 +107,7 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
     private void Publish(ModuleStatus status)
     {
         if (!_localGroups.TryGetValue(status.Module, out var group)) return;
-        var entry = new ModuleEntry(status.Module, group, _nodeName, _directory.SelfAddress, _bank, status);
+        var entry = new ModuleEntry(status.Module, group, _nodeName, _directory.SelfAddress, _bank, status, _router);
         _written[status.Module] = entry;
         Write(entry);
     }

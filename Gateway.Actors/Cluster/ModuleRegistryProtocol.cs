@@ -23,7 +23,8 @@ public interface IModuleRegistrySerializable;
 /// latest status. The value of the registry's replicated map, keyed by module name.
 /// </summary>
 /// <param name="NodeAddress">The owning node's cluster address (<c>akka.tcp://gateway@host:port</c>).</param>
-public sealed record ModuleEntry(string Module, string Group, string Node, string NodeAddress, IActorRef Bank, ModuleStatus Status) : IModuleRegistrySerializable;
+/// <param name="Router">The owning node's SMS router, which keeps the module's sent-parts index (status reports are matched there); null if it has none.</param>
+public sealed record ModuleEntry(string Module, string Group, string Node, string NodeAddress, IActorRef Bank, ModuleStatus Status, IActorRef? Router = null) : IModuleRegistrySerializable;
 
 /// <summary>
 /// <see cref="Subscriber"/> gets a <see cref="RemoteModuleStatus"/> for every module of another
@@ -33,8 +34,12 @@ public sealed record ModuleEntry(string Module, string Group, string Node, strin
 /// </summary>
 public sealed record SubscribeClusterModules(IActorRef Subscriber) : IModuleRegistrySerializable;
 
-/// <summary>The status of <see cref="Status"/>'s module, driven by another node (<see cref="Node"/>), in SMS group <see cref="Group"/>.</summary>
-public sealed record RemoteModuleStatus(string Group, string Node, ModuleStatus Status) : IModuleRegistrySerializable;
+/// <summary>
+/// The status of <see cref="Status"/>'s module, driven by another node (<see cref="Node"/>), in SMS
+/// group <see cref="Group"/>. <see cref="Router"/>: that node's SMS router, where the parts sent
+/// through the module are recorded so its status reports find their jobs.
+/// </summary>
+public sealed record RemoteModuleStatus(string Group, string Node, ModuleStatus Status, IActorRef? Router = null) : IModuleRegistrySerializable;
 
 /// <summary><see cref="Module"/> is out of routing: its node <see cref="Node"/> left, was downed or is unreachable (<see cref="Reason"/>).</summary>
 public sealed record ModuleWithdrawn(string Module, string Node, string Reason) : IModuleRegistrySerializable;

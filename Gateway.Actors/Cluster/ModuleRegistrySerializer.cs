@@ -57,6 +57,7 @@ public sealed class ModuleRegistrySerializer(ExtendedActorSystem system) : Seria
                     w.Write(r.Group);
                     w.Write(r.Node);
                     ModemSerializer.WriteStatus(w, r.Status);
+                    WriteOptionalRef(w, r.Router);
                     break;
                 case ModuleWithdrawn m:
                     w.Write(m.Module);
@@ -83,7 +84,7 @@ public sealed class ModuleRegistrySerializer(ExtendedActorSystem system) : Seria
         {
             case "E1": return ReadEntry(r);
             case "S1": return new SubscribeClusterModules(Resolve(r.ReadString()));
-            case "R1": return new RemoteModuleStatus(r.ReadString(), r.ReadString(), ModemSerializer.ReadStatus(r));
+            case "R1": return new RemoteModuleStatus(r.ReadString(), r.ReadString(), ModemSerializer.ReadStatus(r), ReadOptionalRef(r));
             case "W1": return new ModuleWithdrawn(r.ReadString(), r.ReadString(), r.ReadString());
             case "G1": return GetClusterModules.Instance;
             case "M1":
@@ -109,8 +110,17 @@ public sealed class ModuleRegistrySerializer(ExtendedActorSystem system) : Seria
         w.Write(e.NodeAddress);
         w.Write(Akka.Serialization.Serialization.SerializedActorPath(e.Bank));
         ModemSerializer.WriteStatus(w, e.Status);
+        WriteOptionalRef(w, e.Router);
     }
 
     private ModuleEntry ReadEntry(BinaryReader r) =>
-        new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), Resolve(r.ReadString()), ModemSerializer.ReadStatus(r));
+        new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), Resolve(r.ReadString()), ModemSerializer.ReadStatus(r), ReadOptionalRef(r));
+
+    private static void WriteOptionalRef(BinaryWriter w, IActorRef? actor)
+    {
+        w.Write(actor is not null);
+        if (actor is not null) w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+    }
+
+    private IActorRef? ReadOptionalRef(BinaryReader r) => r.ReadBoolean() ? Resolve(r.ReadString()) : null;
 }

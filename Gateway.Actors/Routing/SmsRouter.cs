@@ -14,7 +14,8 @@ namespace Gateway.Routing;
 /// (<see cref="ModuleSelector"/>): at most <c>routing.sending.module-window</c> jobs per module at
 /// once, the rest waiting here in arrival order, so any module that frees up takes the next one.
 /// It owns one <see cref="SentPartsIndex"/> per module this node drives and passes status reports
-/// (<see cref="StatusReportReceived"/>, from the incoming side) to it. A thin shell: rules,
+/// (<see cref="StatusReportReceived"/>, from the incoming side) to it; parts sent through another
+/// node's module are recorded with that node's router, where the module's reports arrive. A thin shell: rules,
 /// selection and retries are pure functions.
 /// <code>
 ///   Unlinked (stashing) ──RouterLinks──► Routing
@@ -49,6 +50,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
     private readonly Dictionary<string, LinkedListNode<Waiting>> _waitingById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _indexes = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _indexModules = new();
+    private readonly Dictionary<string, IActorRef> _remoteRouters = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private readonly Queue<string> _finishedOrder = new();
     private RoutingContext _ctx = null!;
@@ -101,6 +103,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<RemoteModuleStatus>(s =>
         {
+            if (s.Router is { } owner && !_indexes.ContainsKey(s.Status.Module)) _remoteRouters[s.Status.Module] = owner;
             _board = _board.WithRemote(s.Status, s.Group);
             ServeWaiting();
         });
@@ -115,6 +118,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
         Receive<RecordSentParts>(r =>
         {
             if (_indexes.TryGetValue(r.Module, out var index)) index.Forward(r);
+            else if (_remoteRouters.TryGetValue(r.Module, out var owner)) owner.Forward(r); // its node keeps the index
             else
             {
                 _log.Warning("job {0}: {1} is not driven by this node; its status reports cannot be matched here", r.Parts.JobId, r.Module);

@@ -38,7 +38,8 @@ public static class ModemHosting
             var owner = registry.Get<IncomingRouterKey>();
             var bank = system.ActorOf(ModemBank.Props(modules, settings.Modem, m => ModemTransports.For(m, connectVirtual), owner, time), "modem-bank");
             registry.Register<ModemBank>(bank);
-            registry.Register<ModuleRegistryKey>(system.ActorOf(ModuleRegistry.Props(settings.NodeName, modules, bank, settings.ModuleRegistry), "module-registry"));
+            registry.Register<ModuleRegistryKey>(system.ActorOf(ModuleRegistry.Props(settings.NodeName, modules, bank, settings.ModuleRegistry,
+                registry.TryGet<Gateway.Routing.OutgoingRouter>(out var router) ? router : null), "module-registry"));
         });
     }
 }

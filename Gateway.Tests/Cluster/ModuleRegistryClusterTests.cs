@@ -17,7 +17,8 @@ namespace Gateway.Tests.Clustering; // not .Cluster: that would hide Akka's Clus
 /// <summary>
 /// Two gateway nodes in one cluster (two actor systems in this process, one SQLite WAL file), each
 /// with its own virtual modem bank and only its own module in its configuration: each router
-/// learns of the other node's module from the cluster's module registry, sends through it (the
+/// learns of the other node's module from the cluster's module registry, sends through it and
+/// gets the delivery report that arrives on the other node (the
 /// send and its answer cross remoting with no fallback serializer, so every message on the way
 /// must have a serializer of ours or Akka's), loses it the moment its node goes, and a node that dies with
 /// queued jobs has them sent by the survivor.
@@ -114,6 +115,8 @@ public class ModuleRegistryClusterTests(ITestOutputHelper output)
             using (var cts = new CancellationTokenSource(Patience))
                 Assert.Equal(SimB, Assert.Single(await b.Network.Phone(Phone).WaitForInboxAsync(1, cts.Token)).From);
             Assert.Empty(a.Network.Phone(Phone).Inbox);
+            // Its status report arrives on node-b's module and finds the job: the parts were recorded with node-b's router.
+            await UntilAsync(async () => (await JobAsync(a, "alice", "job-1")).Status.State == JobState.Delivered, "job-1 delivered");
 
             // node-b leaves: its module is out of node-a's routing at once, with the reason.
             a.Network.Modem(SimA)!.Faults.NoNetwork = false;

@@ -30,6 +30,9 @@ public class ModuleRegistrySerializerTests : Akka.TestKit.Xunit2.TestKit
         var bank = CreateTestProbe().Ref;
         var entry = new ModuleEntry("gsm-1", "operator-a", "node-b", "akka.tcp://gateway@127.0.0.1:4054", bank, Status("gsm-1"));
         Assert.Equal(entry, RoundTrip(entry));
+        var router = CreateTestProbe().Ref;
+        Assert.Equal(entry with { Router = router }, RoundTrip(entry with { Router = router }));
+        Assert.Equal(router, RoundTrip(new RemoteModuleStatus("operator-a", "node-b", Status("gsm-2"), router)).Router);
         Assert.Equal(new RemoteModuleStatus("operator-a", "node-b", Status("gsm-2")), RoundTrip(new RemoteModuleStatus("operator-a", "node-b", Status("gsm-2"))));
         Assert.Equal(new ModuleWithdrawn("gsm-1", "node-b", "downed"), RoundTrip(new ModuleWithdrawn("gsm-1", "node-b", "downed")));
         Assert.Equal(bank, RoundTrip(new SubscribeClusterModules(bank)).Subscriber);
