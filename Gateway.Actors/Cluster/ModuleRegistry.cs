@@ -30,6 +30,13 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
         private Republish() { }
     }
 
+    private sealed class Flush
+    {
+        public static Flush Instance { get; } = new();
+
+        private Flush() { }
+    }
+
     /// <summary>The replicated map's key, the same on every node.</summary>
     public static readonly LWWDictionaryKey<string, ModuleEntry> Key = new("gateway-modules");
 
@@ -43,6 +50,7 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly Dictionary<string, ModuleEntry> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModuleEntry> _unwritten = new(StringComparer.Ordinal);
     private ModuleDirectory _directory;
     private ImmutableSortedDictionary<string, ModuleEntry> _visible = ImmutableSortedDictionary<string, ModuleEntry>.Empty;
 
@@ -86,6 +94,11 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
         {
             foreach (var entry in _written.Values) Write(entry);
         });
+        Receive<Flush>(_ =>
+        {
+            foreach (var entry in _unwritten.Values) Write(entry);
+            _unwritten.Clear();
+        });
     }
 
     public static Props Props(string nodeName, IEnumerable<ModuleSettings> localModules, IActorRef bank, ModuleRegistrySettings settings, IActorRef? router = null) =>
@@ -103,13 +116,19 @@ public sealed class ModuleRegistry : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    /// <summary>One of this node's modules changed: write it to the map (locally; gossip spreads it).</summary>
+    /// <summary>
+    /// One of this node's modules changed: write it to the map (locally; gossip spreads it). A busy
+    /// module changes with every job queued and sent, so changes are gathered and written every
+    /// <c>notify-interval</c> (the latest of each module): other nodes see them no later, and the
+    /// single-node path does not pay a replicated write per SMS.
+    /// </summary>
     private void Publish(ModuleStatus status)
     {
         if (!_localGroups.TryGetValue(status.Module, out var group)) return;
         var entry = new ModuleEntry(status.Module, group, _nodeName, _directory.SelfAddress, _bank, status, _router);
         _written[status.Module] = entry;
-        Write(entry);
+        _unwritten[status.Module] = entry;
+        if (!Timers.IsTimerActive("flush")) Timers.StartSingleTimer("flush", Flush.Instance, _settings.NotifyInterval);
     }
 
     private void Write(ModuleEntry entry) =>
