@@ -94,12 +94,18 @@ public class MailboxFailoverClusterTests(ITestOutputHelper output)
             await UntilAsync(async () => (await RouterAsync(b)).Modules.Values.Count(m => m.Status is { Registered: false }) == 2, "node-b's router sees both modules unregistered");
 
             // Mailboxes of users that live on node-b (sharding spreads them once node-b is up).
+            // Waits until the shards have stopped moving (the same mailboxes on node-b twice in a row), so
+            // no rebalance hands a mailbox over while the jobs are submitted.
             HashSet<string> onB = [];
             await UntilAsync(async () =>
             {
                 for (var i = 0; i < Users; i++) b.Mailboxes.Tell(new WakeMailbox($"u{i}"));
-                return (onB = await HostedMailboxesAsync(b)).Count >= 2;
-            }, "mailboxes on node-b");
+                var before = onB;
+                onB = await HostedMailboxesAsync(b);
+                if (onB.Count < 2 || !onB.SetEquals(before)) return false;
+                await Task.Delay(1000);
+                return (await HostedMailboxesAsync(b)).SetEquals(onB);
+            }, "mailboxes settled on node-b");
             var users = onB.Order().Take(2).ToArray();
             var jobs = users.SelectMany(u => Enumerable.Range(1, 2).Select(i => Job($"{u}-job-{i}", u))).ToArray();
             foreach (var byUser in jobs.GroupBy(j => j.User))
