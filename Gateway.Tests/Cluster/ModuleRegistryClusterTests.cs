@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Clustering;
 using Gateway.Mailbox;
 using Gateway.Modem;
 using Gateway.Routing;
@@ -105,6 +106,22 @@ public class ModuleRegistryClusterTests(ITestOutputHelper output)
             output.WriteLine($"gsm-b's loss of network seen by node-a's router after {watch.ElapsedMilliseconds} ms (includes the modem noticing)");
             b.Network.Modem(SimB)!.Faults.NoNetwork = false;
             await UntilAsync(async () => ReadyOn(await RouterAsync(a), "gsm-b"), "node-a sees gsm-b back");
+
+            // The registry alone: a status written on node-b until node-a's router has it (printed, not asserted).
+            var registryB = b.Actor<ModuleRegistryKey>();
+            var real = await b.Actor<ModemBank>().Ask<ModuleStatus>(new GetModuleStatus("gsm-b"), Patience);
+            var delays = new List<long>();
+            for (var i = 1; i <= 10; i++)
+            {
+                var marked = real with { AwaitingConfirmation = 100 + i };
+                watch.Restart();
+                registryB.Tell(marked);
+                await UntilAsync(async () => (await RouterAsync(a)).Modules["gsm-b"].Status?.AwaitingConfirmation == 100 + i, "the marked status reaches node-a");
+                delays.Add(watch.ElapsedMilliseconds);
+            }
+            output.WriteLine($"registry write on node-b → node-a's router: {string.Join(", ", delays)} ms (mean {delays.Average():0}, max {delays.Max()})");
+            registryB.Tell(real);
+            await UntilAsync(async () => (await RouterAsync(a)).Modules["gsm-b"].Status?.AwaitingConfirmation == real.AwaitingConfirmation, "the real status back on node-a");
 
             // node-a's own module has no network: the job submitted on node-a leaves through node-b's module.
             a.Network.Modem(SimA)!.Faults.NoNetwork = true;

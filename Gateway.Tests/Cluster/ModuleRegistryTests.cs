@@ -12,6 +12,7 @@ namespace Gateway.Tests.Clustering; // not .Cluster: that would hide Akka's Clus
 /// The registry on a cluster of one, with a test probe as its modem bank: it follows the bank,
 /// publishes the bank's modules, forwards sends for them to the bank, and answers a send for a
 /// module that is nowhere in the cluster with a retryable failure at once (the job tries another).
+/// With <c>serialize-messages = on</c>, every message goes through its serializer on the way.
 /// </summary>
 public class ModuleRegistryTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -21,6 +22,9 @@ public class ModuleRegistryTests : Akka.TestKit.Xunit2.TestKit
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.loglevel = WARNING
+        # Every message is serialized and read back, as if it crossed the network (possible here: no
+        # journal, whose internal messages cannot be serialized, runs in this system).
+        akka.actor.serialize-messages = on
         {{ModuleRegistrySerializer.Hocon}}
         {{ModemSerializer.Hocon}}
         {{ModuleRegistrySettings.Default.Hocon}}
@@ -55,7 +59,8 @@ public class ModuleRegistryTests : Akka.TestKit.Xunit2.TestKit
         var job = CreateTestProbe();
         var send = new SendSms("gsm-1", "job-1", []);
         registry.Tell(send, job.Ref);
-        Assert.Equal(send, await bank.ExpectMsgAsync<SendSms>());
+        var forwarded = await bank.ExpectMsgAsync<SendSms>(); // a copy: serialize-messages read it back
+        Assert.Equal((send.Module, send.JobId, 0), (forwarded.Module, forwarded.JobId, forwarded.Parts.Count));
         Assert.Equal(job.Ref, bank.LastSender); // the module answers the job directly
     }
 
