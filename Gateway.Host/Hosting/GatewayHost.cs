@@ -46,6 +46,8 @@ public static class GatewayHost
             return accounts;
         });
         builder.Services.AddVirtualNetwork(settings);
+        // A leaving node waits up to cluster.leave-timeout for its shards to move; the host must wait a little longer.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Cluster.LeaveTimeout + TimeSpan.FromSeconds(10));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
         builder.Logging.AddSimpleConsole(o =>
@@ -71,6 +73,7 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
+                .WithMembership(settings)
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
             configureAkka?.Invoke(akka);
             // The job consumer (the SMS router) first: the mailboxes, the incoming router and the modem bank are given it.
@@ -87,7 +90,8 @@ public static class GatewayHost
                         var cluster = Akka.Cluster.Cluster.Get(system);
                         cluster.Join(cluster.SelfAddress);
                     }
-                    // A downed node's actor system ends; the process must end too so a supervisor restarts it.
+                    // A downed (or refused) node's actor system ends; the process must end too, so a supervisor
+                    // restarts it. The run verb turns the shutdown's reason into the exit code.
                     var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
                     system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
                 });

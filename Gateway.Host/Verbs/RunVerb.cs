@@ -1,5 +1,7 @@
 using Gateway.Host.Cli;
 using Gateway.Host.Hosting;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Host.Verbs;
@@ -28,6 +30,11 @@ public static class RunVerb
             Console.Error.WriteLine($"refusing to start: {e.Message}");
             return ExitCodes.Failed;
         }
-        return ExitCodes.Ok;
+        // Why the actor system ended decides the exit code: SIGTERM/SIGINT (a graceful leave) is 0,
+        // a downing or a refusal at join is not, so a supervisor can tell them apart.
+        var reason = CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>()).ShutdownReason;
+        var code = ClusterHosting.ExitCodeFor(reason);
+        if (code != ExitCodes.Ok) Console.Error.WriteLine($"node stopped: {reason} (exit code {code})");
+        return code;
     }
 }
