@@ -12,7 +12,7 @@ namespace Gateway.Cluster;
 /// logs every problem and leaves through coordinated shutdown with
 /// <see cref="IncompatibleWithClusterReason"/> (the host exits non-zero); the older members carry on.
 /// <code>
-/// WaitingForUp ──self Up──► Checking ──all confirmed──► Settled
+/// WaitingForUp ──MemberUp(self)──► Checking ──all confirmed──► Settled
 ///      │ (no older member) ──────────────────────────►  ▲
 ///                           Checking ──a refusal──► Refused (leaving)
 /// </code>
@@ -31,6 +31,9 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableHashSet<Address> _pending = [];
 
+    /// <summary>Up members as the events told it; the cluster's state snapshot can lag behind this node's own Up.</summary>
+    private ImmutableDictionary<Address, Akka.Cluster.Member> _up = ImmutableDictionary<Address, Akka.Cluster.Member>.Empty;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public NodeCompatibilityActor(NodeFingerprint mine, TimeSpan timeout)
@@ -42,21 +45,34 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
 
     public static Props Props(NodeFingerprint mine, TimeSpan timeout) => Akka.Actor.Props.Create(() => new NodeCompatibilityActor(mine, timeout));
 
-    protected override void PreStart()
-    {
-        var self = Self;
-        _cluster.RegisterOnMemberUp(() => self.Tell(SelfUp.Instance));
-    }
+    protected override void PreStart() =>
+        _cluster.Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(Akka.Cluster.ClusterEvent.MemberUp), typeof(Akka.Cluster.ClusterEvent.MemberRemoved));
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private void WaitingForUp()
     {
         AnswerChecks();
-        Receive<SelfUp>(_ => AskOlderMembers());
+        TrackMembers();
+        Receive<Akka.Cluster.ClusterEvent.MemberUp>(e =>
+        {
+            _up = _up.SetItem(e.Member.Address, e.Member);
+            if (e.Member.Address == _cluster.SelfAddress) AskOlderMembers(e.Member);
+        });
+    }
+
+    /// <summary>Every state but the first keeps the member list current.</summary>
+    private void TrackMembers()
+    {
+        Receive<Akka.Cluster.ClusterEvent.MemberRemoved>(e => _up = _up.Remove(e.Member.Address));
     }
 
     private void Checking()
     {
         AnswerChecks();
+        TrackMembers();
+        Receive<Akka.Cluster.ClusterEvent.MemberUp>(e => _up = _up.SetItem(e.Member.Address, e.Member));
         Receive<CompatibilityConfirmed>(c =>
         {
             _pending = _pending.Remove(Sender.Path.Address);
@@ -74,8 +90,7 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
         });
         Receive<AskAgain>(_ =>
         {
-            var members = _cluster.State.Members.Select(m => m.Address).ToHashSet();
-            _pending = _pending.Where(members.Contains).ToImmutableHashSet();
+            _pending = _pending.Where(_up.ContainsKey).ToImmutableHashSet();
             if (_pending.IsEmpty)
             {
                 Settle();
@@ -86,15 +101,22 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
         });
     }
 
-    private void Settled() => AnswerChecks();
-
-    private void Refused() => AnswerChecks();
-
-    private void AskOlderMembers()
+    private void Settled()
     {
-        var me = _cluster.SelfMember;
-        _pending = _cluster.State.Members
-            .Where(m => m.Status == Akka.Cluster.MemberStatus.Up && m.Address != me.Address && m.IsOlderThan(me))
+        AnswerChecks();
+        ReceiveAny(_ => { });
+    }
+
+    private void Refused()
+    {
+        AnswerChecks();
+        ReceiveAny(_ => { });
+    }
+
+    private void AskOlderMembers(Akka.Cluster.Member me)
+    {
+        _pending = _up.Values
+            .Where(m => m.Address != me.Address && m.IsOlderThan(me))
             .Select(m => m.Address)
             .ToImmutableHashSet();
         if (_pending.IsEmpty)
@@ -130,11 +152,6 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
             _log.Warning("node {0} at {1} does not fit this node's configuration: {2}", c.Joining.NodeName, Sender.Path.Address, string.Join("; ", problems));
             Sender.Tell(new CompatibilityRefused(_mine.NodeName, problems));
         });
-
-    private sealed class SelfUp
-    {
-        public static readonly SelfUp Instance = new();
-    }
 
     private sealed class AskAgain
     {

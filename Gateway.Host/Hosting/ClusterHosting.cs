@@ -20,7 +20,10 @@ public static class ClusterHosting
         akka.AddHocon(ConfigurationFactory.ParseString(NodeCompatibilitySerializer.Hocon), HoconAddMode.Prepend);
         var fingerprint = NodeFingerprint.Of(settings);
         return akka.WithActors((system, _) =>
-            system.ActorOf(NodeCompatibilityActor.Props(fingerprint, settings.Cluster.CompatibilityTimeout), NodeCompatibilityActor.Name));
+        {
+            system.ActorOf(Props.Create(() => new MembershipLog()), MembershipLog.Name);
+            system.ActorOf(NodeCompatibilityActor.Props(fingerprint, settings.Cluster.CompatibilityTimeout), NodeCompatibilityActor.Name);
+        });
     }
 
     /// <summary>The Akka settings <paramref name="cluster"/> stands for (Akka's own key names; see hocon/gateway.conf for ours).</summary>

@@ -37,6 +37,7 @@ public static class GatewayHost
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<NodeStop>();
         builder.Services.AddSingleton(sp =>
         {
             var accounts = AccountDirectory.FromSettings(settings);
@@ -93,7 +94,12 @@ public static class GatewayHost
                     // A downed (or refused) node's actor system ends; the process must end too, so a supervisor
                     // restarts it. The run verb turns the shutdown's reason into the exit code.
                     var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-                    system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
+                    var stop = services.GetRequiredService<NodeStop>();
+                    system.WhenTerminated.ContinueWith(_ =>
+                    {
+                        stop.Reason = Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason;
+                        lifetime.StopApplication();
+                    });
                 });
         });
         if (settings.Routing.JobConsumer == JobConsumerKind.Router) builder.Services.AddOutgoingRules(settings);
@@ -117,4 +123,11 @@ public static class GatewayHost
         LogLevelSetting.Error => AkkaLogLevel.ErrorLevel,
         _ => AkkaLogLevel.InfoLevel,
     };
+}
+
+/// <summary>Why the node's actor system ended (read by the run verb after the host has stopped, to pick the exit code).</summary>
+public sealed class NodeStop
+{
+    /// <summary>The coordinated shutdown's reason; null while the system runs (or if it never started).</summary>
+    public Akka.Actor.CoordinatedShutdown.Reason? Reason { get; set; }
 }

@@ -1,6 +1,5 @@
 using Gateway.Host.Cli;
 using Gateway.Host.Hosting;
-using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -20,6 +19,7 @@ public static class RunVerb
             return ExitCodes.Failed;
         }
         using var host = GatewayHost.Build(settings);
+        var stop = host.Services.GetRequiredService<NodeStop>();
         try
         {
             await host.RunAsync();
@@ -32,7 +32,7 @@ public static class RunVerb
         }
         // Why the actor system ended decides the exit code: SIGTERM/SIGINT (a graceful leave) is 0,
         // a downing or a refusal at join is not, so a supervisor can tell them apart.
-        var reason = CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>()).ShutdownReason;
+        var reason = stop.Reason;
         var code = ClusterHosting.ExitCodeFor(reason);
         if (code != ExitCodes.Ok) Console.Error.WriteLine($"node stopped: {reason} (exit code {code})");
         return code;
