@@ -68,6 +68,16 @@ public static class ClusterHosting
             """;
     }
 
+    /// <summary>Why the node stopped, in words for the log line beside the exit code.</summary>
+    public static string Describe(CoordinatedShutdown.Reason? reason) => reason switch
+    {
+        CoordinatedShutdown.ClusterDowningReason => "downed by the cluster (the split-brain resolver found it unreachable, or an operator downed it); start it again and it rejoins",
+        IncompatibleWithClusterReason r => r.ToString(),
+        CoordinatedShutdown.ClusterJoinUnsuccessfulReason => "could not join any seed node",
+        null => "stopped",
+        _ => reason.GetType().Name,
+    };
+
     /// <summary>What the process's exit code says about why the node stopped (see <see cref="Cli.ExitCodes"/>).</summary>
     public static int ExitCodeFor(CoordinatedShutdown.Reason? reason) => reason switch
     {

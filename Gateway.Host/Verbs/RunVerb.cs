@@ -34,7 +34,7 @@ public static class RunVerb
         // a downing or a refusal at join is not, so a supervisor can tell them apart.
         var reason = stop.Reason;
         var code = ClusterHosting.ExitCodeFor(reason);
-        if (code != ExitCodes.Ok) Console.Error.WriteLine($"node stopped: {reason} (exit code {code})");
+        if (code != ExitCodes.Ok) Console.Error.WriteLine($"node stopped: {ClusterHosting.Describe(reason)} (exit code {code})");
         return code;
     }
 }

@@ -76,4 +76,25 @@ public sealed class MembershipTests(PostgresServer postgres, ITestOutputHelper o
         await a.WaitForLogAsync("members up: 3", mark);
         Assert.Contains("configuration matches the cluster's", c.Output);
     }
+
+    [PostgresFact]
+    public async Task A_node_frozen_past_the_failure_detector_is_downed_by_the_majority_and_its_process_exits_with_code_3()
+    {
+        await using var cluster = await GatewayCluster.CreateAsync(postgres, output, nodes: 3, modemsPerNode: 1, users: 2);
+        await cluster.StartAllAsync();
+        var (a, c) = (cluster["node-a"], cluster["node-c"]);
+
+        // SIGSTOP: the process is alive but silent, as in a long pause or a cut cable.
+        var mark = a.Mark;
+        c.Process.Signal(19);
+        await a.WaitForLogAsync($"cluster member unreachable: akka.tcp://gateway@127.0.0.1:{c.ClusterPort}", mark);
+        await a.WaitForLogAsync($"cluster member removed: akka.tcp://gateway@127.0.0.1:{c.ClusterPort}", mark);
+        c.Process.Signal(18);
+
+        // Woken, it learns it was downed, stops, and says so with its exit code (a supervisor restarts it).
+        Assert.Equal(3, await c.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("node stopped: downed by the cluster", c.Process.Stderr);
+        Assert.Contains("(exit code 3)", c.Process.Stderr);
+        Assert.True(a.IsRunning && cluster["node-b"].IsRunning, "the majority must stay up");
+    }
 }
