@@ -13,6 +13,7 @@ public static class CommandLine
         new("check-config", "check-config [--config FILE]", "validate a configuration file; every problem is printed with its key", CheckConfigVerb.RunAsync),
         new("hash-password", "hash-password [--iterations N]", "read a password on stdin, print the password-hash value for the configuration", HashPasswordVerb.RunAsync),
         new("modemsim", ModemSimVerb.Usage, "run a virtual modem bank on TCP ports (one per modem) until SIGINT/SIGTERM", ModemSimVerb.RunAsync),
+        new("phone", PhoneVerb.Usage, "be a virtual phone in a running node's virtual network: send an SMS to a SIM, reply, read what it got", PhoneVerb.RunAsync),
         new("pdu", PduVerb.Usage, "decode modem PDUs to JSON lines, or encode a text as SMS-SUBMIT PDUs", PduVerb.RunAsync),
     ];
 
