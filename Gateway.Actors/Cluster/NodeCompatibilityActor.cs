@@ -14,7 +14,7 @@ namespace Gateway.Cluster;
 /// <code>
 /// WaitingForUp ──MemberUp(self)──► Checking ──all confirmed──► Settled
 ///      │ (no older member) ──────────────────────────►  ▲
-///                           Checking ──a refusal──► Refused (leaving)
+///                           Checking ──all answered, a refusal──► Refused (leaving)
 /// </code>
 /// Every state answers other nodes' <see cref="CheckCompatibility"/>.
 /// </summary>
@@ -27,23 +27,28 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
 
     private readonly NodeFingerprint _mine;
     private readonly TimeSpan _timeout;
+    private readonly bool _allowDrift;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableHashSet<Address> _pending = [];
+    private ImmutableList<(string Node, string Problem)> _refusals = [];
 
     /// <summary>Up members as the events told it; the cluster's state snapshot can lag behind this node's own Up.</summary>
     private ImmutableDictionary<Address, Akka.Cluster.Member> _up = ImmutableDictionary<Address, Akka.Cluster.Member>.Empty;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NodeCompatibilityActor(NodeFingerprint mine, TimeSpan timeout)
+    /// <param name="allowDrift">Stay, with warnings, when the only differences are in <see cref="NodeFingerprint.DriftKeys"/>.</param>
+    public NodeCompatibilityActor(NodeFingerprint mine, TimeSpan timeout, bool allowDrift = false)
     {
         _mine = mine;
         _timeout = timeout;
+        _allowDrift = allowDrift;
         WaitingForUp();
     }
 
-    public static Props Props(NodeFingerprint mine, TimeSpan timeout) => Akka.Actor.Props.Create(() => new NodeCompatibilityActor(mine, timeout));
+    public static Props Props(NodeFingerprint mine, TimeSpan timeout, bool allowDrift = false) =>
+        Akka.Actor.Props.Create(() => new NodeCompatibilityActor(mine, timeout, allowDrift));
 
     protected override void PreStart() =>
         _cluster.Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
@@ -75,30 +80,57 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
         Receive<Akka.Cluster.ClusterEvent.MemberUp>(e => _up = _up.SetItem(e.Member.Address, e.Member));
         Receive<CompatibilityConfirmed>(c =>
         {
-            _pending = _pending.Remove(Sender.Path.Address);
             _log.Debug("node {0} confirms this node's configuration", c.NodeName);
-            if (_pending.IsEmpty) Settle();
+            Answered(Sender.Path.Address);
         });
         Receive<CompatibilityRefused>(r =>
         {
-            foreach (var problem in r.Problems)
-                _log.Error("refused by node {0}: {1}", r.NodeName, problem);
-            _log.Error("leaving the cluster: this node's configuration does not fit node {0}'s (fix the key(s) named above)", r.NodeName);
-            Timers.CancelAll();
-            Become(Refused);
-            CoordinatedShutdown.Get(Context.System).Run(IncompatibleWithClusterReason.Instance);
+            if (_allowDrift && r.Problems.All(NodeFingerprint.IsDrift))
+            {
+                foreach (var problem in r.Problems)
+                    _log.Warning("staying although (cluster.allow-drift = on): {0}", problem);
+            }
+            else
+            {
+                // Each member sees its own problems (a module number only one of them has): hear them all, then leave.
+                _refusals = _refusals.AddRange(r.Problems.Select(p => (r.NodeName, p)));
+            }
+            Answered(Sender.Path.Address);
         });
         Receive<AskAgain>(_ =>
         {
             _pending = _pending.Where(_up.ContainsKey).ToImmutableHashSet();
-            if (_pending.IsEmpty)
+            if (_pending.IsEmpty || !_refusals.IsEmpty)
             {
-                Settle();
+                Conclude();
                 return;
             }
             _log.Warning("no answer yet about this node's configuration from {0}; asking again", string.Join(", ", _pending));
             foreach (var address in _pending) Ask(address);
         });
+    }
+
+    private void Answered(Address member)
+    {
+        _pending = _pending.Remove(member);
+        if (_pending.IsEmpty) Conclude();
+    }
+
+    /// <summary>Every older member answered (or the wait is over with a refusal in hand): stay, or log every problem and leave.</summary>
+    private void Conclude()
+    {
+        Timers.Cancel(AskAgainTimer);
+        if (_refusals.IsEmpty)
+        {
+            _log.Info("configuration matches the cluster's (checked against every older member)");
+            Become(Settled);
+            return;
+        }
+        foreach (var (node, problem) in _refusals)
+            _log.Error("refused by node {0}: {1}", node, problem);
+        _log.Error("leaving the cluster: this node's configuration does not fit the cluster's (fix the key(s) named above)");
+        Become(Refused);
+        CoordinatedShutdown.Get(Context.System).Run(IncompatibleWithClusterReason.Instance);
     }
 
     private void Settled()
@@ -132,13 +164,6 @@ public sealed class NodeCompatibilityActor : ReceiveActor, IWithTimers
 
     private void Ask(Address address) =>
         Context.ActorSelection(new RootActorPath(address) / "user" / Name).Tell(new CheckCompatibility(_mine));
-
-    private void Settle()
-    {
-        Timers.Cancel(AskAgainTimer);
-        _log.Info("configuration matches the cluster's (checked against every older member)");
-        Become(Settled);
-    }
 
     private void AnswerChecks() =>
         Receive<CheckCompatibility>(c =>

@@ -31,6 +31,16 @@ public sealed record NodeFingerprint(
         "gateway.autoclip.expires-after",
     ];
 
+    /// <summary>
+    /// The shared keys a node may differ on while a change is rolled through the cluster
+    /// (<c>cluster.allow-drift</c>); the others would split the gateway (two domains, two journals).
+    /// </summary>
+    public static readonly ImmutableArray<string> DriftKeys = ["gateway.users", "gateway.sms-groups", "gateway.routing", "gateway.autoclip.expires-after"];
+
+    /// <summary>Whether a line from <see cref="Problems"/> is only a difference in a <see cref="DriftKeys"/> key.</summary>
+    public static bool IsDrift(string problem) =>
+        DriftKeys.Any(k => problem.StartsWith(k + " differs ", StringComparison.Ordinal));
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>The fingerprint of a node running <paramref name="settings"/>.</summary>

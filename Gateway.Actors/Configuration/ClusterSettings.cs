@@ -26,6 +26,14 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
     /// </summary>
     public TimeSpan CompatibilityTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <c>cluster.allow-drift</c>: on while a change of users, sms-groups, routing or
+    /// autoclip.expires-after is rolled through the nodes one at a time; a joining node whose copy
+    /// of those differs then stays, with a warning per key, instead of leaving. Mail domain,
+    /// storage, node name and modules are always enforced. Default off.
+    /// </summary>
+    public bool AllowDrift { get; init; }
+
     internal static ClusterSettings Read(ConfigReader r)
     {
         var hostname = r.String("hostname", "127.0.0.1");
@@ -40,6 +48,7 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
             SplitBrain = SplitBrainSettings.Read(r.Child("split-brain")),
             LeaveTimeout = r.Duration("leave-timeout", TimeSpan.FromSeconds(30), min: TimeSpan.FromSeconds(1)),
             CompatibilityTimeout = r.Duration("compatibility-timeout", TimeSpan.FromSeconds(10), min: TimeSpan.FromMilliseconds(100)),
+            AllowDrift = r.Bool("allow-drift", false),
         };
     }
 

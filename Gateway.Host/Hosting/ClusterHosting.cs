@@ -22,7 +22,7 @@ public static class ClusterHosting
         return akka.WithActors((system, _) =>
         {
             system.ActorOf(Props.Create(() => new MembershipLog()), MembershipLog.Name);
-            system.ActorOf(NodeCompatibilityActor.Props(fingerprint, settings.Cluster.CompatibilityTimeout), NodeCompatibilityActor.Name);
+            system.ActorOf(NodeCompatibilityActor.Props(fingerprint, settings.Cluster.CompatibilityTimeout, settings.Cluster.AllowDrift), NodeCompatibilityActor.Name);
         });
     }
 

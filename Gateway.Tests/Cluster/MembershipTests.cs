@@ -45,6 +45,18 @@ public sealed class MembershipTests(PostgresServer postgres, ITestOutputHelper o
         await a.WaitForLogAsync($"cluster member removed: akka.tcp://gateway@127.0.0.1:{d.ClusterPort}", mark);
         Assert.All(new[] { a, b, c }, n => Assert.True(n.IsRunning, $"{n.Name} stopped"));
         Assert.Contains("members up: 3", a.Output[mark..]);
+
+        // During a rolling change of users, allow-drift lets a node with the new list stay (with a warning);
+        // the same difference without it is refused as before.
+        d.WriteConfig($$"""
+            gateway.users.newcomer { password-hash = "{{Gateway.Accounts.PasswordHasher.Hash("x", Gateway.Accounts.PasswordHasher.MinIterations)}}" }
+            gateway.cluster.allow-drift = on
+            """);
+        mark = a.Mark;
+        await d.StartAsync();
+        await a.WaitForLogAsync("members up: 4", mark);
+        Assert.Contains("staying although (cluster.allow-drift = on): gateway.users differs from node node-", d.Output);
+        Assert.True(d.IsRunning);
     }
 
     [PostgresFact]

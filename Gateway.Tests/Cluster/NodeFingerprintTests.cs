@@ -96,4 +96,18 @@ public class NodeFingerprintTests
             NodeFingerprint.Problems(sameNumber, a).ToArray());
         Assert.Contains(NodeFingerprint.Problems(sameNode, a), p => p.StartsWith("gateway.node.name: \"node-a\" is already the name"));
     }
+
+    [Fact]
+    public void Only_users_groups_rules_and_AutoCLIP_expiry_may_drift_during_a_rolling_change()
+    {
+        var a = Node("node-a", Shared(), Module("gsm-1", "node-a", "+420600000001"));
+        var newUser = Node("node-b", Shared(extraUsers: $"bob {{ password-hash = \"{Hash}\" }}"), "");
+        var newDomain = Node("node-b", Shared().Replace("sms.example.net", "sms.example.org"), "");
+        var sameModule = Node("node-b", Shared(), Module("gsm-1", "node-b", "+420600000009"));
+
+        Assert.All(NodeFingerprint.Problems(newUser, a), p => Assert.True(NodeFingerprint.IsDrift(p), p));
+        // A new domain also changes every user's default address: drift and a problem that is not.
+        Assert.Contains(NodeFingerprint.Problems(newDomain, a), p => !NodeFingerprint.IsDrift(p) && p.StartsWith("gateway.mail.domain"));
+        Assert.All(NodeFingerprint.Problems(sameModule, a), p => Assert.False(NodeFingerprint.IsDrift(p), p));
+    }
 }

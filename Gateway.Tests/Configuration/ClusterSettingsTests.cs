@@ -23,6 +23,7 @@ public class ClusterSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(3), c.FailureDetector.AcceptablePause);
         Assert.Equal(TimeSpan.FromSeconds(30), c.LeaveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), c.CompatibilityTimeout);
+        Assert.False(c.AllowDrift);
     }
 
     [Fact]
@@ -32,6 +33,7 @@ public class ClusterSettingsTests
             gateway.cluster {
               leave-timeout = 5s
               compatibility-timeout = 2s
+              allow-drift = on
               failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s }
               split-brain { strategy = static-quorum, stable-after = 1s, down-all-when-unstable = off, quorum-size = 3, down-if-alone = off }
             }
@@ -42,6 +44,7 @@ public class ClusterSettingsTests
         Assert.Equal(new FailureDetectorSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)), c.FailureDetector);
         Assert.Equal(TimeSpan.FromSeconds(5), c.LeaveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), c.CompatibilityTimeout);
+        Assert.True(c.AllowDrift);
     }
 
     [Theory]
