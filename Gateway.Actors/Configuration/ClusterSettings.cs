@@ -15,9 +15,9 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
 
     /// <summary>
     /// <c>cluster.leave-timeout</c>: how long a node leaving on SIGTERM waits for the cluster to
-    /// take its shards before it stops anyway. Default 30s.
+    /// take its shards before it stops anyway (each of the two phases, shard hand-over and exiting). Default 10s, as Akka's.
     /// </summary>
-    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// <c>cluster.compatibility-timeout</c>: how long a node that has joined waits for an older
@@ -46,7 +46,7 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
         {
             FailureDetector = FailureDetectorSettings.Read(r.Child("failure-detector")),
             SplitBrain = SplitBrainSettings.Read(r.Child("split-brain")),
-            LeaveTimeout = r.Duration("leave-timeout", TimeSpan.FromSeconds(30), min: TimeSpan.FromSeconds(1)),
+            LeaveTimeout = r.Duration("leave-timeout", TimeSpan.FromSeconds(10), min: TimeSpan.FromSeconds(1)),
             CompatibilityTimeout = r.Duration("compatibility-timeout", TimeSpan.FromSeconds(10), min: TimeSpan.FromMilliseconds(100)),
             AllowDrift = r.Bool("allow-drift", false),
         };

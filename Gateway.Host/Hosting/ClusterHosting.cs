@@ -63,7 +63,6 @@ public static class ClusterHosting
             akka.coordinated-shutdown.phases {
               cluster-sharding-shutdown-region.timeout = {{Ms(cluster.LeaveTimeout)}}
               cluster-exiting.timeout = {{Ms(cluster.LeaveTimeout)}}
-              cluster-leave.timeout = {{Ms(cluster.LeaveTimeout)}}
             }
             """;
     }

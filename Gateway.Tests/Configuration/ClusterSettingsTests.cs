@@ -21,7 +21,7 @@ public class ClusterSettingsTests
         Assert.True(c.SplitBrain.DownAllWhenUnstable);
         Assert.Equal(TimeSpan.FromSeconds(1), c.FailureDetector.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(3), c.FailureDetector.AcceptablePause);
-        Assert.Equal(TimeSpan.FromSeconds(30), c.LeaveTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), c.LeaveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), c.CompatibilityTimeout);
         Assert.False(c.AllowDrift);
     }
