@@ -20,8 +20,12 @@ public sealed record GatewaySettings(
     SmsSettings Sms,
     ModemSettings Modem,
     VirtualNetworkSettings VirtualNetwork,
-    LogSettings Log)
+    LogSettings Log,
+    ModuleRegistrySettings? ModuleRegistry = null)
 {
+    /// <summary><c>gateway.cluster.module-registry</c>.</summary>
+    public ModuleRegistrySettings ModuleRegistry { get; init; } = ModuleRegistry ?? ModuleRegistrySettings.Default;
+
     public const string Root = "gateway";
 
     /// <summary>The modules this node drives (their <c>node</c> is this node's name).</summary>
@@ -54,7 +58,8 @@ public sealed record GatewaySettings(
             SmsSettings.Read(r.Child("sms")),
             ModemSettings.Read(r.Child("modem")),
             VirtualNetworkSettings.Read(r.Child("virtual-network")),
-            LogSettings.Read(r.Child("log")));
+            LogSettings.Read(r.Child("log")),
+            ModuleRegistrySettings.Read(r.Child("cluster").Child("module-registry")));
 
         CrossCheck(settings, report);
         report.ReportUnknownKeys(config, Root);

@@ -14,10 +14,10 @@ namespace Gateway.Modem;
 /// </summary>
 /// <param name="JobId">The caller's id for the job, echoed in the reply.</param>
 /// <param name="Parts">SMS-SUBMIT parts; TP-MR 0 lets the modem number each part.</param>
-public sealed record SendSms(string Module, string JobId, IReadOnlyList<SmsSubmit> Parts);
+public sealed record SendSms(string Module, string JobId, IReadOnlyList<SmsSubmit> Parts) : IModemSerializable;
 
 /// <summary>Every part was accepted by the network; <see cref="MessageReferences"/> are the TP-MRs, one per part in order.</summary>
-public sealed record SmsSent(string Module, string JobId, ImmutableArray<int> MessageReferences);
+public sealed record SmsSent(string Module, string JobId, ImmutableArray<int> MessageReferences) : IModemSerializable;
 
 /// <summary>
 /// The job failed after <see cref="PartsSent"/> parts (their TP-MRs in <see cref="SentReferences"/>).
@@ -28,7 +28,7 @@ public sealed record SmsSent(string Module, string JobId, ImmutableArray<int> Me
 /// sent because the SIM is at its daily or monthly limit (<c>modules.&lt;name&gt;.limits</c>): the
 /// module is to be skipped, which is not a failure of the message.
 /// </summary>
-public sealed record SmsSendFailed(string Module, string JobId, ImmutableArray<int> SentReferences, string Reason, bool Retryable, bool ModuleAtLimit = false)
+public sealed record SmsSendFailed(string Module, string JobId, ImmutableArray<int> SentReferences, string Reason, bool Retryable, bool ModuleAtLimit = false) : IModemSerializable
 {
     public int PartsSent => SentReferences.Length;
 }
@@ -42,7 +42,7 @@ public sealed record SmsSendFailed(string Module, string JobId, ImmutableArray<i
 /// owner can recognise one it already stored and simply confirm it again.
 /// </summary>
 /// <param name="SimIndex">Where it is on the SIM; null for an SMS the modem routed straight to us (+CMT).</param>
-public abstract record IncomingSms(string Module, string ReceiptId, string PduHex, int? SimIndex, int Offer);
+public abstract record IncomingSms(string Module, string ReceiptId, string PduHex, int? SimIndex, int Offer) : IModemSerializable;
 
 /// <summary>
 /// A received SMS-DELIVER. One part of a concatenated message is one <see cref="SmsReceived"/>
@@ -59,7 +59,7 @@ public sealed record UndecodableSmsReceived(string Module, string ReceiptId, str
     : IncomingSms(Module, ReceiptId, PduHex, SimIndex, Offer);
 
 /// <summary>The owner has durably stored the message of <see cref="ReceiptId"/>: the module may delete it from the SIM.</summary>
-public sealed record ConfirmStored(string Module, string ReceiptId);
+public sealed record ConfirmStored(string Module, string ReceiptId) : IModemSerializable;
 
 /// <summary>
 /// A status report for a part this module sent, matched by TP-MR to the job and part it
@@ -67,7 +67,7 @@ public sealed record ConfirmStored(string Module, string ReceiptId);
 /// this module's life); <see cref="JobId"/> is null when it cannot tell, and the receiver
 /// matches by (module, TP-MR, recipient) instead.
 /// </summary>
-public sealed record StatusReportReceived(string Module, SmsStatusReport Report, string? JobId, int? PartIndex);
+public sealed record StatusReportReceived(string Module, SmsStatusReport Report, string? JobId, int? PartIndex) : IModemSerializable;
 
 /// <summary>What a module is doing, for routing and for operators.</summary>
 public enum ModuleState
@@ -114,7 +114,7 @@ public sealed record ModuleStatus(
     string? LastError,
     bool NeedsOperator = false,
     DateTimeOffset? ReopenAt = null,
-    ModuleUsageStatus? Usage = null)
+    ModuleUsageStatus? Usage = null) : IModemSerializable
 {
     /// <summary>Jobs queued or being sent: what least-busy routing compares.</summary>
     public int Load => QueueLength + InFlight;
@@ -162,26 +162,30 @@ public sealed record ModuleUsageStatus(int SentToday, int SentThisMonth, int? Re
         + (AtLimit ? ", at its limit" : "");
 }
 
-/// <summary>Marks what the modem part writes to the journal (the SIMs' usage counters); bound to <see cref="ModemSerializer"/>.</summary>
+/// <summary>
+/// Marks what the modem part writes to the journal (the SIMs' usage counters) and every modem
+/// message that can cross the cluster (a router sends through, and follows, modules on other
+/// nodes); bound to <see cref="ModemSerializer"/>, never to a reflection-based default.
+/// </summary>
 public interface IModemSerializable;
 
 /// <summary>
 /// A module has closed its link and is about to stop: its bank stops forwarding to it and answers
 /// <c>ModemBank.StopModule</c>, so no forwarded send is left unanswered.
 /// </summary>
-public sealed record ModuleStopping(string Module);
+public sealed record ModuleStopping(string Module) : IModemSerializable;
 
 /// <summary>Asks for <see cref="Module"/>'s <see cref="ModuleStatus"/>.</summary>
-public sealed record GetModuleStatus(string Module);
+public sealed record GetModuleStatus(string Module) : IModemSerializable;
 
 /// <summary><see cref="Subscriber"/> gets every <see cref="ModuleStatus"/> change (of one module, or of all of a bank's), starting with the current one.</summary>
-public sealed record SubscribeModuleStatus(IActorRef Subscriber);
+public sealed record SubscribeModuleStatus(IActorRef Subscriber) : IModemSerializable;
 
 /// <summary>Stops the status updates of <see cref="SubscribeModuleStatus"/> (a subscriber that stops is removed anyway).</summary>
-public sealed record UnsubscribeModuleStatus(IActorRef Subscriber);
+public sealed record UnsubscribeModuleStatus(IActorRef Subscriber) : IModemSerializable;
 
 /// <summary>Asks a modem bank for the status of all its modules.</summary>
-public sealed class GetModemBankStatus
+public sealed class GetModemBankStatus : IModemSerializable
 {
     public static GetModemBankStatus Instance { get; } = new();
 
@@ -189,4 +193,4 @@ public sealed class GetModemBankStatus
 }
 
 /// <summary>The statuses of a bank's modules, by name.</summary>
-public sealed record ModemBankStatus(ImmutableSortedDictionary<string, ModuleStatus> Modules);
+public sealed record ModemBankStatus(ImmutableSortedDictionary<string, ModuleStatus> Modules) : IModemSerializable;

@@ -8,8 +8,9 @@ namespace Gateway.Routing;
 /// One module as the router sees it: its group (from the configuration, which every node has),
 /// its last published <see cref="ModuleStatus"/> (null until one arrives), and the jobs this
 /// router has handed it and not yet heard back about (<see cref="Handed"/> jobs of <see cref="HandedParts"/> parts).
+/// <see cref="Local"/>: driven by this node (preferred at equal load); false for another node's module.
 /// </summary>
-public sealed record ModuleView(string Name, string Group, ModuleStatus? Status, int Handed, int HandedParts)
+public sealed record ModuleView(string Name, string Group, ModuleStatus? Status, int Handed, int HandedParts, bool Local = true)
 {
     /// <summary>
     /// Jobs at the module: the larger of what this router handed it and what it last reported.
@@ -41,9 +42,38 @@ public sealed record ModuleView(string Name, string Group, ModuleStatus? Status,
 /// </summary>
 public sealed record ModuleBoard(ImmutableSortedDictionary<string, ModuleView> Modules, ImmutableDictionary<string, string> LastChosen)
 {
-    public static ModuleBoard For(IEnumerable<ModuleSettings> modules) => new(
-        modules.ToImmutableSortedDictionary(m => m.Name, m => new ModuleView(m.Name, m.Group, null, 0, 0), StringComparer.Ordinal),
+    /// <param name="localNode">This node's name: modules configured for another node are not local. Null = all are local.</param>
+    public static ModuleBoard For(IEnumerable<ModuleSettings> modules, string? localNode = null) => new(
+        modules.ToImmutableSortedDictionary(m => m.Name, m => new ModuleView(m.Name, m.Group, null, 0, 0, localNode is null || m.Node == localNode), StringComparer.Ordinal),
         ImmutableDictionary<string, string>.Empty);
+
+    /// <summary>
+    /// The status of another node's module, with its group (the cluster's registry says it; this
+    /// node's configuration need not know the module). A module of this node is not taken over.
+    /// </summary>
+    public ModuleBoard WithRemote(ModuleStatus status, string group)
+    {
+        if (Modules.TryGetValue(status.Module, out var view))
+            return view.Local
+                ? this
+                : this with { Modules = Modules.SetItem(status.Module, view with { Group = group, Status = status, Local = false }) };
+        return this with { Modules = Modules.Add(status.Module, new ModuleView(status.Module, group, status, 0, 0, Local: false)) };
+    }
+
+    /// <summary>
+    /// Another node's module left routing (its node left, was downed or is unreachable): it stays on
+    /// the board, down with <paramref name="reason"/>, so no job is handed to it and operators see why.
+    /// </summary>
+    public ModuleBoard Withdrawn(string module, string reason, DateTimeOffset at) =>
+        Modules.TryGetValue(module, out var view) && !view.Local
+            ? this with
+            {
+                Modules = Modules.SetItem(module, view with
+                {
+                    Status = new ModuleStatus(module, view.Status?.Endpoint ?? "", ModuleState.Down, at, false, null, null, null, 0, 0, 0, reason),
+                }),
+            }
+            : this;
 
     /// <summary>A new status; one for a module the configuration does not know is ignored.</summary>
     public ModuleBoard With(ModuleStatus status) =>

@@ -41,7 +41,8 @@ public abstract record ModuleChoice
 /// waited for.</item>
 /// <item>Inside the group, among modules below their window of handed jobs: <c>least-busy</c> takes
 /// the lowest <see cref="ModuleView.Load"/> (a module held back by min-interval pacing only when
-/// no other is free), ties broken by rotation after the module chosen last; <c>round-robin</c> takes
+/// no other is free), ties broken first for this node's own modules (no network hop, statuses
+/// current) and then by rotation after the module chosen last; <c>round-robin</c> takes
 /// the next in name order after the module chosen last.</item>
 /// </list>
 /// </summary>
@@ -91,7 +92,7 @@ public static class ModuleSelector
             var rotation = Rotation(free, board.LastChosen.GetValueOrDefault(group));
             var chosen = policy == ModuleSelection.RoundRobin
                 ? rotation[0]
-                : rotation.Select((m, i) => (m, i)).OrderBy(x => x.m.Paced(now)).ThenBy(x => x.m.Load).ThenBy(x => x.i).First().m;
+                : rotation.Select((m, i) => (m, i)).OrderBy(x => x.m.Paced(now)).ThenBy(x => x.m.Load).ThenBy(x => !x.m.Local).ThenBy(x => x.i).First().m;
             return new ModuleChoice.Chosen(chosen.Name, group, Sticky: false);
         }
         return new ModuleChoice.Unavailable(reasons.Count == 0 ? "the job has no SMS group" : string.Join("; ", reasons), TriedOnly: triedUsable > 0);

@@ -3,7 +3,8 @@ using Gateway.Configuration;
 namespace Gateway.Routing;
 
 // Messages between the router and its children (one OutgoingJob per job, one SentPartsIndex per
-// module). They never leave the node.
+// module). They stay on the node, except RecordSentParts / SentPartsRecorded for another node's
+// module (that node's router keeps the module's index, where its status reports arrive).
 
 /// <summary>A job asks the router for a module.</summary>
 internal sealed record NeedModule(string JobId, ModuleRequest Request);
@@ -25,9 +26,10 @@ internal sealed record ModuleReturned(string JobId);
 internal sealed record JobDone(string JobId);
 
 /// <summary>A job's parts went through <see cref="Module"/>: for that module's sent-parts index (answered <see cref="SentPartsRecorded"/> once stored).</summary>
-internal sealed record RecordSentParts(string Module, PartsSent Parts);
+/// Crosses the network when the module is another node's: that node's router keeps its index.
+internal sealed record RecordSentParts(string Module, PartsSent Parts) : IRoutingSerializable;
 
-internal sealed record SentPartsRecorded(string Module, string JobId);
+internal sealed record SentPartsRecorded(string Module, string JobId) : IRoutingSerializable;
 
 /// <summary>What every job of one router shares.</summary>
 internal sealed record RoutingContext(GatewaySettings Settings, OutgoingRules Rules, RetryPolicy Policy, RouterLinks Links, TimeProvider Time);

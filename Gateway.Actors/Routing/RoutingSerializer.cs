@@ -33,6 +33,8 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         PartReported => "R1",
         ResolutionReported => "D1",
         SentPartsLedger => "L1",
+        RecordSentParts => "X1",
+        SentPartsRecorded => "X2",
         _ => throw new ArgumentException($"{o.GetType()} is not written by {nameof(RoutingSerializer)}", nameof(o)),
     };
 
@@ -44,13 +46,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             switch (obj)
             {
                 case PartsSent e:
-                    w.Write(e.User);
-                    w.Write(e.JobId);
-                    w.Write(e.Destination);
-                    w.Write(e.Preview);
-                    w.Write7BitEncodedInt(e.References.Length);
-                    foreach (var mr in e.References) w.Write((short)mr);
-                    WriteTime(w, e.At);
+                    WritePartsSent(w, e);
                     break;
                 case PartReported e:
                     w.Write((short)e.Reference);
@@ -65,6 +61,14 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
                 case SentPartsLedger l:
                     WriteLedger(w, l);
                     break;
+                case RecordSentParts m:
+                    w.Write(m.Module);
+                    WritePartsSent(w, m.Parts);
+                    break;
+                case SentPartsRecorded m:
+                    w.Write(m.Module);
+                    w.Write(m.JobId);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not written by {nameof(RoutingSerializer)}", nameof(obj));
             }
@@ -77,13 +81,29 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         return manifest switch
         {
-            "P1" => new PartsSent(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadReferences(r), ReadTime(r)),
+            "P1" => ReadPartsSent(r),
+            "X1" => new RecordSentParts(r.ReadString(), ReadPartsSent(r)),
+            "X2" => new SentPartsRecorded(r.ReadString(), r.ReadString()),
             "R1" => new PartReported(r.ReadInt16(), r.ReadString(), r.ReadByte(), ReadTime(r), ReadTime(r)),
             "D1" => new ResolutionReported(r.ReadString()),
             "L1" => ReadLedger(r),
             _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(RoutingSerializer)}"),
         };
     }
+
+    private static void WritePartsSent(BinaryWriter w, PartsSent e)
+    {
+        w.Write(e.User);
+        w.Write(e.JobId);
+        w.Write(e.Destination);
+        w.Write(e.Preview);
+        w.Write7BitEncodedInt(e.References.Length);
+        foreach (var mr in e.References) w.Write((short)mr);
+        WriteTime(w, e.At);
+    }
+
+    private static PartsSent ReadPartsSent(BinaryReader r) =>
+        new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadReferences(r), ReadTime(r));
 
     private static ImmutableArray<int> ReadReferences(BinaryReader r)
     {

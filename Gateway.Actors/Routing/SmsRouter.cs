@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Gateway.Clustering;
 using Gateway.Configuration;
 using Gateway.Mailbox;
 using Gateway.Modem;
@@ -13,7 +14,8 @@ namespace Gateway.Routing;
 /// (<see cref="ModuleSelector"/>): at most <c>routing.sending.module-window</c> jobs per module at
 /// once, the rest waiting here in arrival order, so any module that frees up takes the next one.
 /// It owns one <see cref="SentPartsIndex"/> per module this node drives and passes status reports
-/// (<see cref="StatusReportReceived"/>, from the incoming side) to it. A thin shell: rules,
+/// (<see cref="StatusReportReceived"/>, from the incoming side) to it; parts sent through another
+/// node's module are recorded with that node's router, where the module's reports arrive. A thin shell: rules,
 /// selection and retries are pure functions.
 /// <code>
 ///   Unlinked (stashing) ──RouterLinks──► Routing
@@ -48,6 +50,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
     private readonly Dictionary<string, LinkedListNode<Waiting>> _waitingById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _indexes = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _indexModules = new();
+    private readonly Dictionary<string, IActorRef> _remoteRouters = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private readonly Queue<string> _finishedOrder = new();
     private RoutingContext _ctx = null!;
@@ -63,7 +66,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
     {
         _settings = settings;
         _time = time;
-        _board = ModuleBoard.For(settings.Modules.Values);
+        _board = ModuleBoard.For(settings.Modules.Values, settings.NodeName);
         Become(Unlinked);
     }
 
@@ -98,6 +101,13 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
             _board = _board.With(s);
             ServeWaiting();
         });
+        Receive<RemoteModuleStatus>(s =>
+        {
+            if (s.Router is { } owner && !_indexes.ContainsKey(s.Status.Module)) _remoteRouters[s.Status.Module] = owner;
+            _board = _board.WithRemote(s.Status, s.Group);
+            ServeWaiting();
+        });
+        Receive<ModuleWithdrawn>(w => _board = _board.Withdrawn(w.Module, w.Reason, _time.GetUtcNow()));
         Receive<NeedModule>(OnNeedModule);
         Receive<ModuleReturned>(r =>
         {
@@ -108,6 +118,7 @@ public sealed class SmsRouter : ReceiveActor, IWithStash, IWithTimers
         Receive<RecordSentParts>(r =>
         {
             if (_indexes.TryGetValue(r.Module, out var index)) index.Forward(r);
+            else if (_remoteRouters.TryGetValue(r.Module, out var owner)) owner.Forward(r); // its node keeps the index
             else
             {
                 _log.Warning("job {0}: {1} is not driven by this node; its status reports cannot be matched here", r.Parts.JobId, r.Module);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
@@ -21,7 +22,8 @@ public static class MailboxHosting
     /// call (<see cref="OutgoingJobConsumer"/>; see <see cref="WithPlaceholderJobConsumer"/>).
     /// Idle passivation is left to the mailbox itself (it must not be stopped while a POP3 session
     /// holds its lock or jobs wait to be offered); a hand-off to another node stops it only after
-    /// its writes under way are stored and answered.
+    /// its writes under way are stored and answered. Entities are remembered (event-sourced), so
+    /// mailboxes with pending jobs start again on a surviving node when theirs dies.
     /// </summary>
     public static AkkaConfigurationBuilder WithMailboxes(this AkkaConfigurationBuilder akka, GatewaySettings settings, TimeProvider? time = null)
     {
@@ -38,7 +40,17 @@ public static class MailboxHosting
             MailboxSharding.TypeName,
             (_, registry, _) => MailboxSharding.EntityProps(settings, registry.Get<OutgoingJobConsumer>(), time),
             MailboxSharding.Extractor,
-            new ShardOptions { ShouldPassivateIdleEntities = false, HandOffStopMessage = MailboxActor.StopMailbox.Instance });
+            new ShardOptions
+            {
+                ShouldPassivateIdleEntities = false,
+                HandOffStopMessage = MailboxActor.StopMailbox.Instance,
+                // A mailbox is remembered from its start until it passivates, which it does only
+                // with no job pending and no POP3 lock: when a node dies, the mailboxes it hosted
+                // with pending jobs start again on a survivor at once and offer their jobs to its
+                // router. The journal keeps the list (the DData store's LightningDB crashes here).
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+            });
 
         return akka.AddStartup((_, registry) =>
         {

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Gateway.Accounts;
 using Gateway.AutoClip;
+using Gateway.Clustering;
 using Gateway.Configuration;
 using Gateway.Mailbox;
 using Gateway.Modem;
@@ -38,7 +39,8 @@ public static class RoutingHosting
         {
             var router = registry.Get<OutgoingRouter>();
             var autoClip = registry.TryGet<AutoClipRegion>(out var region) ? region : null; // until AutoCLIP is wired: no sticky routing
-            router.Tell(new RouterLinks(new LocalModemBank(registry.Get<ModemBank>()), registry.Get<MailboxRegion>(), autoClip));
+            var modules = new ClusterModuleNetwork(registry.Get<ModemBank>(), registry.Get<ModuleRegistryKey>(), settings.LocalModules.Select(m => m.Name));
+            router.Tell(new RouterLinks(modules, registry.Get<MailboxRegion>(), autoClip));
         });
     }
 }

@@ -149,4 +149,46 @@ public class ModuleSelectorTests
         var none = Assert.IsType<ModuleChoice.Unavailable>(Choose(Board(), Request("a,nothing")));
         Assert.Equal("a: a1 no status yet, a2 no status yet, a3 no status yet; nothing: no modules", none.Reason);
     }
+
+    [Fact]
+    public void At_equal_load_this_nodes_modules_are_preferred_to_another_nodes()
+    {
+        // b2 is known from the cluster's registry only; a1 and a2 are this node's.
+        var board = Board(Ready("a1", inFlight: 1), Ready("a2", inFlight: 1)).WithRemote(Ready("r1"), "a").WithRemote(Ready("r2", inFlight: 1), "a");
+        Assert.False(board.Modules["r1"].Local);
+        Assert.True(board.Modules["a1"].Local);
+        // A remote module that is less busy still wins: load first.
+        Assert.Equal("r1", Chosen(Choose(board, Request(), window: 5)));
+        // At equal load the local modules come first, whatever the rotation says.
+        board = board.WithRemote(Ready("r1", inFlight: 1), "a");
+        var picks = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var module = Chosen(Choose(board with { LastChosen = board.LastChosen.SetItem("a", "a2") }, Request(), window: 5));
+            picks.Add(module);
+            board = board.Handed(module, "a", 1).Returned(module, 1);
+        }
+        Assert.All(picks, p => Assert.StartsWith("a", p));
+    }
+
+    [Fact]
+    public void A_withdrawn_remote_module_is_not_chosen_and_says_why()
+    {
+        var board = Board().WithRemote(Ready("r1"), "a");
+        Assert.Equal("r1", Chosen(Choose(board, Request())));
+        board = board.Withdrawn("r1", "node akka.tcp://gateway@127.0.0.1:4054 left the cluster", Now);
+        var none = Assert.IsType<ModuleChoice.Unavailable>(Choose(board, Request()));
+        Assert.Contains("r1 down (node akka.tcp://gateway@127.0.0.1:4054 left the cluster)", none.Reason);
+        // It comes back with its next status.
+        Assert.Equal("r1", Chosen(Choose(board.WithRemote(Ready("r1"), "a"), Request())));
+    }
+
+    [Fact]
+    public void Another_node_cannot_take_over_a_module_this_node_drives()
+    {
+        var board = Board(Ready("a1", queue: 3));
+        var after = board.WithRemote(Ready("a1"), "b");
+        Assert.Same(board, after);
+        Assert.Same(board, board.Withdrawn("a1", "whatever", Now));
+    }
 }

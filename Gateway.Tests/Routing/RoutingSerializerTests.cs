@@ -63,6 +63,16 @@ public class RoutingSerializerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Sent_parts_for_another_nodes_index_and_its_answer_come_back_as_they_were_written()
+    {
+        var record = new RecordSentParts("gsm-b", new PartsSent("alice", "job-1", "+420777123456", "Ahoj", [5, 6], At));
+        var back = Assert.IsType<RecordSentParts>(RoundTrip(record, typeof(RoutingSerializer)));
+        Assert.Equal((record.Module, record.Parts with { References = [] }), (back.Module, back.Parts with { References = [] }));
+        Assert.Equal([5, 6], back.Parts.References.ToArray());
+        Assert.Equal(new SentPartsRecorded("gsm-b", "job-1"), RoundTrip(new SentPartsRecorded("gsm-b", "job-1"), typeof(RoutingSerializer)));
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_a_clear_error()
     {
         var serializer = new RoutingSerializer((Akka.Actor.ExtendedActorSystem)Sys);

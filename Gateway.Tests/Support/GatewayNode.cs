@@ -33,14 +33,15 @@ public sealed class GatewayNode : IAsyncDisposable
 
     /// <param name="time">The node's clock (routing rules' hours, job stamps); the system clock if not given.</param>
     /// <param name="logging">More logging set-up (e.g. a <see cref="CapturedLog"/>).</param>
+    /// <param name="configureAkka">More Akka set-up (e.g. <c>akka.actor.serialize-messages = on</c>).</param>
     public static async Task<GatewayNode> StartAsync(GatewaySettings settings, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         var host = GatewayHost.Build(settings, builder =>
         {
             builder.SetMinimumLevel(logLevel);
             logging?.Invoke(builder);
-        }, time: time);
+        }, configureAkka, time);
         try
         {
             await host.StartAsync();
