@@ -24,7 +24,6 @@ public sealed partial class ClusterNode : IAsyncDisposable
         _seedPorts = seedPorts;
         Modules = modems.Select((m, i) => new NodeModule($"gsm-{name[^1]}{i + 1}", m.Number, m.Endpoint.Port)).ToArray();
         ConfigPath = Path.Combine(cluster.Directory, $"{name}.conf");
-        WriteConfig();
     }
 
     public string Name { get; }
@@ -48,7 +47,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     public void WriteConfig(string extra = "")
     {
         var modules = string.Join("\n", Modules.Select(m =>
-            $"    {m.Name} {{ node = \"{Name}\", group = operator-a, transport = tcp, host = \"127.0.0.1\", port = {m.Port}, number = \"{m.Number}\" }}"));
+            $"    {m.Name} {{ node = \"{Name}\", group = {_cluster.GroupOf(Name)}, transport = tcp, host = \"127.0.0.1\", port = {m.Port}, number = \"{m.Number}\" }}"));
         File.WriteAllText(ConfigPath, $$"""
             {{_cluster.SharedHocon(_seedPorts)}}
             gateway {
@@ -65,6 +64,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     /// <summary>Starts the process and waits until it listens, its modules are ready and it is an Up member whose configuration was checked.</summary>
     public async Task StartAsync()
     {
+        if (!File.Exists(ConfigPath)) WriteConfig();
         if (_process is not null) await _process.DisposeAsync();
         _process = HostProcess.Start(["run", "--config", ConfigPath]);
         await WaitForLogAsync("SMTP listening on 127.0.0.1:", 0);
@@ -79,6 +79,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     /// <summary>Starts the process without waiting for anything (for a node expected to be refused).</summary>
     public HostProcess Launch()
     {
+        if (!File.Exists(ConfigPath)) WriteConfig();
         _process = HostProcess.Start(["run", "--config", ConfigPath]);
         return _process;
     }

@@ -24,8 +24,9 @@ public sealed class GatewayCluster : IAsyncDisposable
 
     private readonly List<ClusterNode> _nodes = [];
 
-    private GatewayCluster(ModemSim sim, string connectionString, string directory, int modemsPerNode, IReadOnlyList<string> users, ITestOutputHelper output)
+    private GatewayCluster(ModemSim sim, string connectionString, string directory, int modemsPerNode, IReadOnlyList<string> users, ITestOutputHelper output, bool racks)
     {
+        Racks = racks;
         Sim = sim;
         ConnectionString = connectionString;
         Directory = directory;
@@ -47,6 +48,17 @@ public sealed class GatewayCluster : IAsyncDisposable
 
     public ITestOutputHelper Output { get; }
 
+    /// <summary>
+    /// false: every module is in one group, operator-a, and "+420*" goes to it. true: each node's
+    /// modules are a group of their own (rack-a, rack-b, …) and rules pick a rack: "+421*" → the
+    /// last node's rack, "+420777*" → the second node's, anything else under "+420*" → any rack; an
+    /// incoming SMS goes by AutoCLIP, else to the last user (operator-a: to u1).
+    /// </summary>
+    public bool Racks { get; }
+
+    /// <summary>The SMS group of a node's modules.</summary>
+    public string GroupOf(string nodeName) => Racks ? $"rack-{nodeName[^1]}" : "operator-a";
+
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
     /// <summary>
@@ -55,12 +67,12 @@ public sealed class GatewayCluster : IAsyncDisposable
     /// node as a seed, so a restarted node finds whichever is alive.
     /// </summary>
     public static async Task<GatewayCluster> CreateAsync(PostgresServer postgres, ITestOutputHelper output, int nodes = 3, int modemsPerNode = 2,
-        int users = 6, string latency = "200ms")
+        int users = 6, string latency = "200ms", bool racks = false)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         var sim = await ModemSim.StartAsync("--modems", (nodes * modemsPerNode).ToString(), "--port", "0", "--control-port", "0", "--latency", latency);
         var dir = System.IO.Directory.CreateTempSubdirectory("gw-cluster-").FullName;
-        var cluster = new GatewayCluster(sim, connectionString, dir, modemsPerNode, Enumerable.Range(1, users).Select(i => $"u{i}").ToArray(), output);
+        var cluster = new GatewayCluster(sim, connectionString, dir, modemsPerNode, Enumerable.Range(1, users).Select(i => $"u{i}").ToArray(), output, racks);
         var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
         for (var i = 0; i < nodes; i++)
             cluster._nodes.Add(new ClusterNode(cluster, $"node-{(char)('a' + i)}", ports[i], ports, sim.Modems.Skip(i * modemsPerNode).Take(modemsPerNode).ToArray()));
@@ -77,7 +89,27 @@ public sealed class GatewayCluster : IAsyncDisposable
     }
 
     /// <summary>The shared part of every node's file: users, groups, rules, storage and the shortened cluster timings.</summary>
-    internal string SharedHocon(IEnumerable<int> seedPorts) => $$"""
+    internal string SharedHocon(IEnumerable<int> seedPorts)
+    {
+        var racks = _nodes.Count > 0 ? _nodes.Select(n => GroupOf(n.Name)).ToArray() : [];
+        var groups = Racks ? string.Join(", ", racks) : "operator-a";
+        var outgoing = Racks
+            ? $$"""
+              { destinations = ["+421*"], groups = [{{racks[^1]}}] }
+              { destinations = ["+420777*"], groups = [{{racks[Math.Min(1, racks.Length - 1)]}}] }
+              { destinations = ["+420*"], groups = [{{groups}}] }
+              """
+            : """{ destinations = ["+420*"], groups = [operator-a] }""";
+        var incoming = Racks
+            ? $"""
+              {{ group = "*", action = autoclip }}
+              {{ group = "*", action = deliver, user = {Users[^1]} }}
+              """
+            : """
+              { group = operator-a, action = autoclip }
+              { group = operator-a, action = deliver, user = u1 }
+              """;
+        return $$"""
         gateway {
           log.level = info
           storage { provider = postgresql, connection-string = "{{ConnectionString}}" }
@@ -96,19 +128,21 @@ public sealed class GatewayCluster : IAsyncDisposable
             mailbox.job-reoffer-after = 2s
           }
           users {
-        {{string.Join("\n", Users.Select(u => $"    {u} {{ password-hash = \"{PasswordHash}\", sms-groups = [operator-a] }}"))}}
+        {{string.Join("\n", Users.Select(u => $"    {u} {{ password-hash = \"{PasswordHash}\", sms-groups = [{groups}] }}"))}}
           }
-          sms-groups { operator-a { selection = least-busy } }
+          sms-groups { {{string.Join("\n", groups.Split(", ").Select(g => $"{g} {{ selection = least-busy }}"))}} }
           routing {
-            outgoing = [ { destinations = ["+420*"], groups = [operator-a] } ]
+            outgoing = [
+        {{outgoing}}
+            ]
             incoming = [
-              { group = operator-a, action = autoclip }
-              { group = operator-a, action = deliver, user = u1 }
+        {{incoming}}
             ]
           }
           modem { health-interval = 1h, reopen-backoff-min = 200ms, reopen-backoff-max = 1s }
         }
         """;
+    }
 
     /// <summary>The texts a phone has received, from the virtual network's control line.</summary>
     public async Task<List<string>> PhoneInboxAsync(string phone)
@@ -117,6 +151,17 @@ public sealed class GatewayCluster : IAsyncDisposable
         var (reply, data) = await control.CommandAsync($"INBOX {phone}");
         if (!reply.StartsWith("OK", StringComparison.Ordinal)) throw new InvalidOperationException($"INBOX {phone}: {reply}");
         return data.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()!).ToList();
+    }
+
+    /// <summary>What a phone received: the sending SIM and the text of each SMS.</summary>
+    public async Task<List<(string From, string Text)>> PhoneInboxDetailedAsync(string phone)
+    {
+        await using var control = await ControlClient.ConnectAsync(Sim.Control!);
+        var (reply, data) = await control.CommandAsync($"INBOX {phone}");
+        if (!reply.StartsWith("OK", StringComparison.Ordinal)) throw new InvalidOperationException($"INBOX {phone}: {reply}");
+        return data.Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(e => (e.GetProperty("from").GetString()!, e.GetProperty("text").GetString()!))
+            .ToList();
     }
 
     /// <summary>A phone sends an SMS to a SIM of the virtual network.</summary>
