@@ -101,9 +101,9 @@ public sealed class GatewayCluster : IAsyncDisposable
               """
             : """{ destinations = ["+420*"], groups = [operator-a] }""";
         var incoming = Racks
-            ? $"""
-              {{ group = "*", action = autoclip }}
-              {{ group = "*", action = deliver, user = {Users[^1]} }}
+            ? $$"""
+              { group = "*", action = autoclip }
+              { group = "*", action = deliver, user = {{Users[^1]}} }
               """
             : """
               { group = operator-a, action = autoclip }
