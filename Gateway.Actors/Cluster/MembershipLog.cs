@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 
-namespace Gateway.Cluster;
+namespace Gateway.Clustering;
 
 /// <summary>
 /// Logs each membership change this node sees in one line an operator (or a test) can read:

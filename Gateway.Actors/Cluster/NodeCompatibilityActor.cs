@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 
-namespace Gateway.Cluster;
+namespace Gateway.Clustering;
 
 /// <summary>
 /// The join-time check that keeps a misconfigured node out of the gateway. Akka.NET has no

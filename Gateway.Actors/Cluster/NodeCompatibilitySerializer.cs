@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
-namespace Gateway.Cluster;
+namespace Gateway.Clustering;
 
 /// <summary>
 /// Binary form of the compatibility check's messages (<see cref="INodeCompatibilityMessage"/>):
@@ -18,9 +18,9 @@ public sealed class NodeCompatibilitySerializer(ExtendedActorSystem system) : Se
     /// <summary>Binds this serializer to <see cref="INodeCompatibilityMessage"/>.</summary>
     public const string Hocon = """
         akka.actor {
-          serializers.gateway-node-compatibility = "Gateway.Cluster.NodeCompatibilitySerializer, Gateway.Actors"
-          serialization-bindings { "Gateway.Cluster.INodeCompatibilityMessage, Gateway.Actors" = gateway-node-compatibility }
-          serialization-identifiers { "Gateway.Cluster.NodeCompatibilitySerializer, Gateway.Actors" = 4150 }
+          serializers.gateway-node-compatibility = "Gateway.Clustering.NodeCompatibilitySerializer, Gateway.Actors"
+          serialization-bindings { "Gateway.Clustering.INodeCompatibilityMessage, Gateway.Actors" = gateway-node-compatibility }
+          serialization-identifiers { "Gateway.Clustering.NodeCompatibilitySerializer, Gateway.Actors" = 4150 }
         }
         """;
 

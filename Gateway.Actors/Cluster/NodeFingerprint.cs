@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Configuration;
 
-namespace Gateway.Cluster;
+namespace Gateway.Clustering;
 
 /// <summary>
 /// What a node must agree on with the nodes already in the cluster, reduced to short strings so it

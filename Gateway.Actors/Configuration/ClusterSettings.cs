@@ -21,7 +21,7 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
 
     /// <summary>
     /// <c>cluster.compatibility-timeout</c>: how long a node that has joined waits for an older
-    /// member to confirm their configurations fit (see <c>Gateway.Cluster.NodeFingerprint</c>)
+    /// member to confirm their configurations fit (see <c>Gateway.Clustering.NodeFingerprint</c>)
     /// before it leaves with a message. Default 10s.
     /// </summary>
     public TimeSpan CompatibilityTimeout { get; init; } = TimeSpan.FromSeconds(10);

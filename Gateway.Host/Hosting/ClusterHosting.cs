@@ -2,7 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
-using Gateway.Cluster;
+using Gateway.Clustering;
 using Gateway.Configuration;
 
 namespace Gateway.Host.Hosting;

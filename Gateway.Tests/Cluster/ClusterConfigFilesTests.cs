@@ -1,9 +1,9 @@
-using Gateway.Cluster;
+using Gateway.Clustering;
 using Gateway.Configuration;
 using Gateway.Tests.Support;
 using Xunit;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>The example cluster in hocon/ (cluster.conf and a file per node) is valid and its nodes fit together.</summary>
 public class ClusterConfigFilesTests

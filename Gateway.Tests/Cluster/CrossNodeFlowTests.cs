@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Gateway.Tests.Cluster.Support;
+using Gateway.Tests.Clustering.Support;
 using Gateway.Tests.Support;
 using MailKit.Net.Pop3;
 using MailKit.Net.Smtp;
@@ -8,7 +8,7 @@ using MimeKit;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>
 /// One gateway across processes: each node's modules are a rack of their own (an SMS group), the

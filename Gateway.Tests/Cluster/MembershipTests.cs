@@ -1,11 +1,11 @@
-using Gateway.Tests.Cluster.Support;
+using Gateway.Tests.Clustering.Support;
 using Gateway.Tests.Support;
 using MailKit.Net.Pop3;
 using MailKit.Security;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>
 /// Nodes as processes: they form one cluster on one PostgreSQL database, a node that does not fit

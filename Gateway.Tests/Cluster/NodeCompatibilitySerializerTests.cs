@@ -2,10 +2,10 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Serialization;
-using Gateway.Cluster;
+using Gateway.Clustering;
 using Xunit;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>The compatibility check's messages cross the network through their own serializer, never a fallback.</summary>
 public sealed class NodeCompatibilitySerializerTests : IDisposable

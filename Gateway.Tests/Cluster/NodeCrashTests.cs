@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Gateway.Tests.Cluster.Support;
+using Gateway.Tests.Clustering.Support;
 using Gateway.Tests.Support;
 using MailKit.Net.Pop3;
 using MailKit.Net.Smtp;
@@ -9,7 +9,7 @@ using MimeKit;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>
 /// The never-lose contract across a node crash, with real processes: three nodes, each with its

@@ -1,9 +1,9 @@
 using Akka.Configuration;
-using Gateway.Cluster;
+using Gateway.Clustering;
 using Gateway.Configuration;
 using Xunit;
 
-namespace Gateway.Tests.Cluster;
+namespace Gateway.Tests.Clustering;
 
 /// <summary>
 /// What two nodes must agree on to be one gateway, as a pure function of their settings: each

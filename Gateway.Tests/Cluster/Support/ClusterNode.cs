@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Support;
 
-namespace Gateway.Tests.Cluster.Support;
+namespace Gateway.Tests.Clustering.Support;
 
 /// <summary>
 /// One node of a <see cref="GatewayCluster"/>: its configuration file and, while it runs, its

@@ -6,7 +6,7 @@ using Gateway.Tests.Modem.Virtual;
 using Gateway.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Gateway.Tests.Cluster.Support;
+namespace Gateway.Tests.Clustering.Support;
 
 /// <summary>
 /// A gateway cluster made of real processes on loopback: one <c>modemsim</c> process is the whole
