@@ -45,7 +45,16 @@ public sealed partial class BenchCluster : IAsyncDisposable
             ConnectionString = await pg.CreateDatabaseAsync($"bench_{Guid.NewGuid():N}"[..20]),
             Users = users,
         };
-        for (var i = 0; i < nodes; i++) await cluster.StartNodeAsync(i);
+        try
+        {
+            for (var i = 0; i < nodes; i++) await cluster.StartNodeAsync(i);
+        }
+        catch
+        {
+            // A node that would not start (a refused configuration, say) must not leave the others running.
+            await cluster.DisposeAsync();
+            throw;
+        }
         return cluster;
     }
 
