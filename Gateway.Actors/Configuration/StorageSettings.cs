@@ -18,32 +18,6 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
     }
 }
 
-/// <summary><c>gateway.cluster</c>: this node's address and the seeds it joins.</summary>
-/// <param name="SeedNodes">host:port of each seed; empty = a cluster of one (this node is its own seed).</param>
-public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes)
-{
-    internal static ClusterSettings Read(ConfigReader r)
-    {
-        var hostname = r.String("hostname", "127.0.0.1");
-        var port = r.Port("port", 4053, allowZero: true);
-        var seeds = r.Strings("seed-nodes");
-        foreach (var seed in seeds)
-            if (!TrySplitHostPort(seed, out _, out _))
-                r.Error("seed-nodes", $"\"{seed}\" is not host:port");
-        return new ClusterSettings(hostname, port, seeds);
-    }
-
-    public static bool TrySplitHostPort(string text, out string host, out int port)
-    {
-        host = "";
-        port = 0;
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0) return false;
-        host = text[..colon];
-        return int.TryParse(text[(colon + 1)..], out port) && port is > 0 and < 65536;
-    }
-}
-
 /// <summary>
 /// <c>gateway.autoclip</c>: the table that sends a reply from a number back to the user who last
 /// wrote to it through the module it arrived on.

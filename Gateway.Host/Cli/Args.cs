@@ -90,4 +90,13 @@ public static class ExitCodes
 
     /// <summary>The command line itself was wrong.</summary>
     public const int Usage = 2;
+
+    /// <summary>The cluster downed this node (the split-brain resolver, or an operator): a supervisor should start it again.</summary>
+    public const int Downed = 3;
+
+    /// <summary>An older member refused this node at join: its configuration does not fit the cluster's (the log names the keys).</summary>
+    public const int Incompatible = 4;
+
+    /// <summary>The node gave up joining its seed nodes.</summary>
+    public const int JoinFailed = 5;
 }

@@ -37,6 +37,7 @@ public static class GatewayHost
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<NodeStop>();
         builder.Services.AddSingleton(sp =>
         {
             var accounts = AccountDirectory.FromSettings(settings);
@@ -46,6 +47,8 @@ public static class GatewayHost
             return accounts;
         });
         builder.Services.AddVirtualNetwork(settings);
+        // A leaving node waits up to cluster.leave-timeout for its shards to move; the host must wait a little longer.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Cluster.LeaveTimeout + TimeSpan.FromSeconds(10));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(ToMicrosoft(settings.Log.Level));
         builder.Logging.AddSimpleConsole(o =>
@@ -71,6 +74,7 @@ public static class GatewayHost
                         .Select(s => $"akka.tcp://{SystemName}@{s}")
                         .ToArray(),
                 })
+                .WithMembership(settings)
                 .WithSqlPersistence(StorageSetup.DataOptions(settings.Storage.Provider, connectionString), autoInitialize: true);
             configureAkka?.Invoke(akka);
             // The job consumer (the SMS router) first: the mailboxes, the incoming router and the modem bank are given it.
@@ -87,9 +91,15 @@ public static class GatewayHost
                         var cluster = Akka.Cluster.Cluster.Get(system);
                         cluster.Join(cluster.SelfAddress);
                     }
-                    // A downed node's actor system ends; the process must end too so a supervisor restarts it.
+                    // A downed (or refused) node's actor system ends; the process must end too, so a supervisor
+                    // restarts it. The run verb turns the shutdown's reason into the exit code.
                     var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-                    system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication());
+                    var stop = services.GetRequiredService<NodeStop>();
+                    system.WhenTerminated.ContinueWith(_ =>
+                    {
+                        stop.Reason = Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason;
+                        lifetime.StopApplication();
+                    });
                 });
         });
         if (settings.Routing.JobConsumer == JobConsumerKind.Router) builder.Services.AddOutgoingRules(settings);
@@ -113,4 +123,11 @@ public static class GatewayHost
         LogLevelSetting.Error => AkkaLogLevel.ErrorLevel,
         _ => AkkaLogLevel.InfoLevel,
     };
+}
+
+/// <summary>Why the node's actor system ended (read by the run verb after the host has stopped, to pick the exit code).</summary>
+public sealed class NodeStop
+{
+    /// <summary>The coordinated shutdown's reason; null while the system runs (or if it never started).</summary>
+    public Akka.Actor.CoordinatedShutdown.Reason? Reason { get; set; }
 }

@@ -1,5 +1,6 @@
 using Gateway.Host.Cli;
 using Gateway.Host.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Host.Verbs;
@@ -18,6 +19,7 @@ public static class RunVerb
             return ExitCodes.Failed;
         }
         using var host = GatewayHost.Build(settings);
+        var stop = host.Services.GetRequiredService<NodeStop>();
         try
         {
             await host.RunAsync();
@@ -28,6 +30,11 @@ public static class RunVerb
             Console.Error.WriteLine($"refusing to start: {e.Message}");
             return ExitCodes.Failed;
         }
-        return ExitCodes.Ok;
+        // Why the actor system ended decides the exit code: SIGTERM/SIGINT (a graceful leave) is 0,
+        // a downing or a refusal at join is not, so a supervisor can tell them apart.
+        var reason = stop.Reason;
+        var code = ClusterHosting.ExitCodeFor(reason);
+        if (code != ExitCodes.Ok) Console.Error.WriteLine($"node stopped: {ClusterHosting.Describe(reason)} (exit code {code})");
+        return code;
     }
 }

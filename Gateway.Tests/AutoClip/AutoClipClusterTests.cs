@@ -29,7 +29,7 @@ public class AutoClipClusterTests
     {
         var database = Path.Combine(Directory.CreateTempSubdirectory("gw-autoclip-cluster-").FullName, "gateway.db");
         await using var a = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = warning", database));
-        var seed = Cluster.Get(a.System).SelfAddress;
+        var seed = Akka.Cluster.Cluster.Get(a.System).SelfAddress;
         var b = await GatewayNode.StartAsync(TestSettings.Gateway($$"""
             gateway.log.level = warning
             gateway.node.name = "node-b"
@@ -38,7 +38,7 @@ public class AutoClipClusterTests
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
+            while (Akka.Cluster.Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
             {
                 Assert.True(DateTime.UtcNow < deadline, "node-b never joined");
                 await Task.Delay(100);

@@ -26,7 +26,7 @@ public class MailboxClusterTests
     {
         var database = Path.Combine(Directory.CreateTempSubdirectory("gw-cluster-").FullName, "gateway.db");
         await using var a = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = warning", database, Users));
-        var seed = Cluster.Get(a.System).SelfAddress;
+        var seed = Akka.Cluster.Cluster.Get(a.System).SelfAddress;
         await using var b = await GatewayNode.StartAsync(TestSettings.Gateway($$"""
             gateway.log.level = warning
             gateway.node.name = "node-b"
@@ -34,7 +34,7 @@ public class MailboxClusterTests
             """, database, Users));
         Assert.IsType<Gateway.Mailbox.MailboxSerializer>(b.System.Serialization.FindSerializerFor(new Gateway.Mailbox.LockMaildrop("c1", "s")));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
+        while (Akka.Cluster.Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
         {
             Assert.True(DateTime.UtcNow < deadline, "node-b never joined");
             await Task.Delay(100);

@@ -59,11 +59,11 @@ public sealed class MessageSerializerCoverageTests : Akka.TestKit.Xunit2.TestKit
 
     public MessageSerializerCoverageTests() : base(ConfigurationFactory.ParseString(string.Join("\n",
         MailboxSerializer.Hocon, AutoClipSerializer.Hocon, RoutingSerializer.Hocon, ModemSerializer.Hocon, IncomingSerializer.Hocon,
-        Gateway.Clustering.ModuleRegistrySerializer.Hocon)))
+        Gateway.Clustering.ModuleRegistrySerializer.Hocon, Gateway.Clustering.NodeCompatibilitySerializer.Hocon)))
     { }
 
     private static readonly string[] OurSerializers =
-        [nameof(MailboxSerializer), nameof(AutoClipSerializer), nameof(RoutingSerializer), nameof(ModemSerializer), nameof(IncomingSerializer), "ModuleRegistrySerializer"];
+        [nameof(MailboxSerializer), nameof(AutoClipSerializer), nameof(RoutingSerializer), nameof(ModemSerializer), nameof(IncomingSerializer), "ModuleRegistrySerializer", "NodeCompatibilitySerializer"];
 
     private static IEnumerable<(string File, Type Type)> ProtocolTypes()
     {

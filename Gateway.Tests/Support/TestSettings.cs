@@ -14,13 +14,19 @@ public static class TestSettings
     public static readonly string BobHash = PasswordHasher.Hash(BobPassword, PasswordHasher.MinIterations);
 
     /// <summary>
+    /// One hash per extra user for the whole run: two nodes built from this method get the same
+    /// users, salt included, as nodes sharing one file do (a node whose users differ is refused at join).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ExtraUserHashes = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// A whole gateway configuration: no modules, users alice and bob (plus <paramref name="extraUsers"/>,
     /// each with password "&lt;name&gt;-pw"), listeners on port 0, and <paramref name="extra"/> merged over it.
     /// </summary>
     public static GatewaySettings Gateway(string extra = "", string? databasePath = null, IEnumerable<string>? extraUsers = null)
     {
         var users = string.Join("\n", (extraUsers ?? []).Select(u =>
-            $"{u} {{ password-hash = \"{PasswordHasher.Hash(u + "-pw", PasswordHasher.MinIterations)}\" }}"));
+            $"{u} {{ password-hash = \"{ExtraUserHashes.GetOrAdd(u, n => PasswordHasher.Hash(n + "-pw", PasswordHasher.MinIterations))}\" }}"));
         var hocon = $$"""
             gateway {
               node.name = "node-a"
