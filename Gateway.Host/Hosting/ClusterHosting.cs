@@ -60,6 +60,14 @@ public static class ClusterHosting
               unreachable-nodes-reaper-interval = {{Ms(gossip)}}
               retry-unsuccessful-join-after = {{Ms(TimeSpan.FromTicks(Math.Min(fd.AcceptablePause.Ticks, TimeSpan.FromSeconds(10).Ticks)))}}
             }
+            # Shards move only when their node leaves or is downed, never to even out the count when a
+            # node joins: a mailbox that moves re-offers its pending jobs to its new node's router while
+            # the old node's router may still hold them, and that sends SMS twice. Mailboxes are light;
+            # any node's SMTP and POP3 serve any user wherever the mailbox lives.
+            akka.cluster.sharding.least-shard-allocation-strategy {
+              rebalance-absolute-limit = 0
+              rebalance-threshold = 1000000
+            }
             akka.coordinated-shutdown.phases {
               cluster-sharding-shutdown-region.timeout = {{Ms(cluster.LeaveTimeout)}}
               cluster-exiting.timeout = {{Ms(cluster.LeaveTimeout)}}

@@ -81,4 +81,37 @@ public class MailboxClusterTests
             break;
         }
     }
+
+    [Fact]
+    public async Task Mailboxes_stay_where_they_are_when_another_node_joins()
+    {
+        // A mailbox that moved would offer its pending jobs to the new node's router while the old
+        // node's router still held them: SMS sent twice. So shards are not rebalanced onto a newcomer.
+        var database = Path.Combine(Directory.CreateTempSubdirectory("gw-cluster-").FullName, "gateway.db");
+        await using var a = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = warning", database, Users));
+        var seed = Akka.Cluster.Cluster.Get(a.System).SelfAddress;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await HostedUsersAsync(a)).Count < Users.Length + 2) // c1..c8, alice and bob, woken at start
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node-a never started every mailbox");
+            await Task.Delay(100);
+        }
+        await using var b = await GatewayNode.StartAsync(TestSettings.Gateway($$"""
+            gateway.log.level = warning
+            gateway.node.name = "node-b"
+            gateway.cluster.seed-nodes = ["127.0.0.1:{{seed.Port}}"]
+            """, database, Users));
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Akka.Cluster.Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node-b never joined");
+            await Task.Delay(100);
+        }
+
+        // Akka's sharding would start moving shards at its next rebalance tick (every 10 s) with a
+        // difference of more than one shard between the nodes; wait out two ticks.
+        await Task.Delay(TimeSpan.FromSeconds(25));
+        Assert.Empty(await HostedUsersAsync(b));
+        Assert.Equal(Users.Length + 2, (await HostedUsersAsync(a)).Count);
+    }
 }
