@@ -17,8 +17,10 @@ namespace Gateway.Tests.Routing;
 /// own process (the modemsim verb, reached over TCP like a modem pool), the gateway in another.
 /// Mails are accepted (250), the gateway is killed with SIGKILL while most of them still wait to be
 /// sent, a new gateway process starts on the same SQLite file, and every accepted mail reaches the
-/// phone, counted on the virtual network's control line; at most one SMS per module in flight at
-/// the crash may arrive twice.
+/// phone, counted on the virtual network's control line. What may arrive twice, per module: the SMS
+/// the modem was sending at the kill, and the one it had just sent whose "sent" record was not yet
+/// in the journal (a module starts its next send without waiting for that write; see README,
+/// "Routing outgoing SMS", and the known gap there).
 /// </summary>
 public sealed partial class RoutingRestartTests(ITestOutputHelper output)
 {
@@ -87,7 +89,7 @@ public sealed partial class RoutingRestartTests(ITestOutputHelper output)
         var missing = accepted.Except(inbox).ToArray();
         Assert.True(missing.Length == 0, $"accepted but never sent: {string.Join(", ", missing)}\n{second.Stdout}");
         var duplicates = inbox.GroupBy(t => t).Where(g => g.Count() > 1).Sum(g => g.Count() - 1);
-        Assert.InRange(duplicates, 0, sim.Modems.Count);
+        Assert.InRange(duplicates, 0, 2 * sim.Modems.Count);
         output.WriteLine($"{inbox.Count} SMS on the phone, {duplicates} duplicate(s)");
         second.Signal(15);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
