@@ -13,10 +13,14 @@ namespace Gateway.Routing;
 public sealed record ModuleView(string Name, string Group, ModuleStatus? Status, int Handed, int HandedParts, bool Local = true)
 {
     /// <summary>
-    /// Jobs at the module: the larger of what this router handed it and what it last reported.
-    /// The router's own count is exact and current; the report also counts other senders' jobs.
+    /// Jobs at the module. A module of this node: the larger of what this router handed it and what
+    /// it last reported (the report also counts other senders' jobs, and arrives at once). Another
+    /// node's module: only what this router handed it, which is exact and current; its reported load
+    /// comes through the registry several hundred milliseconds late, by when a modem sending an SMS
+    /// every 200 ms has long emptied the queue it reports, so counting it left remote modules idle.
+    /// Other routers' jobs wait in the module's own queue (<c>modem.max-queued-sends</c>).
     /// </summary>
-    public int Load => Math.Max(Handed, Status?.Load ?? 0);
+    public int Load => Local ? Math.Max(Handed, Status?.Load ?? 0) : Handed;
 
     /// <summary>Why the module cannot take a message of <paramref name="parts"/> parts now, or null when it can.</summary>
     public string? Unusable(int parts) => Status switch

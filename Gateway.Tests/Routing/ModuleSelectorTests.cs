@@ -153,14 +153,14 @@ public class ModuleSelectorTests
     [Fact]
     public void At_equal_load_this_nodes_modules_are_preferred_to_another_nodes()
     {
-        // b2 is known from the cluster's registry only; a1 and a2 are this node's.
-        var board = Board(Ready("a1", inFlight: 1), Ready("a2", inFlight: 1)).WithRemote(Ready("r1"), "a").WithRemote(Ready("r2", inFlight: 1), "a");
+        // r1 and r2 are known from the cluster's registry only; a1 and a2 are this node's.
+        var board = Board(Ready("a1", inFlight: 1), Ready("a2", inFlight: 1)).WithRemote(Ready("r1"), "a").WithRemote(Ready("r2"), "a");
         Assert.False(board.Modules["r1"].Local);
         Assert.True(board.Modules["a1"].Local);
         // A remote module that is less busy still wins: load first.
         Assert.Equal("r1", Chosen(Choose(board, Request(), window: 5)));
         // At equal load the local modules come first, whatever the rotation says.
-        board = board.WithRemote(Ready("r1", inFlight: 1), "a");
+        board = Board(Ready("a1"), Ready("a2")).WithRemote(Ready("r1"), "a").WithRemote(Ready("r2"), "a");
         var picks = new List<string>();
         for (var i = 0; i < 2; i++)
         {
@@ -169,6 +169,21 @@ public class ModuleSelectorTests
             board = board.Handed(module, "a", 1).Returned(module, 1);
         }
         Assert.All(picks, p => Assert.StartsWith("a", p));
+    }
+
+    [Fact]
+    public void Another_nodes_module_counts_only_the_jobs_this_router_handed_it_not_its_late_reported_queue()
+    {
+        // r1 reported 3 queued a few hundred milliseconds ago (the registry's delay); by now its modem
+        // may well be idle. What this router knows for certain is that it handed r1 nothing.
+        var board = Board(Ready("a1", inFlight: 1)).WithRemote(Ready("r1", inFlight: 3), "a");
+        Assert.Equal(0, board.Modules["r1"].Load);
+        Assert.Equal("r1", Chosen(Choose(board, Request(), window: 2)));
+        board = board.Handed("r1", "a", 1).Handed("r1", "a", 1);
+        Assert.Equal(2, board.Modules["r1"].Load);
+        Assert.Equal("a1", Chosen(Choose(board, Request(), window: 2)));
+        // This node's own modules report at once, so their reports count.
+        Assert.Equal(1, board.Modules["a1"].Load);
     }
 
     [Fact]
