@@ -25,12 +25,14 @@ public class AutoClipClusterTests
     private static string Number(int i) => $"+42077730{i:D4}";
 
     [Fact]
-    public async Task Records_written_on_one_node_are_found_from_the_other_and_survive_that_node_leaving()
+    public async Task Records_written_on_one_node_are_found_from_the_other_and_survive_the_hosting_node_leaving()
     {
         var database = Path.Combine(Directory.CreateTempSubdirectory("gw-autoclip-cluster-").FullName, "gateway.db");
-        await using var a = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = warning", database));
+        var a = await GatewayNode.StartAsync(TestSettings.Gateway("gateway.log.level = warning", database));
         var seed = Akka.Cluster.Cluster.Get(a.System).SelfAddress;
-        var b = await GatewayNode.StartAsync(TestSettings.Gateway($$"""
+        // node-a wakes every bucket as a cluster of one.
+        await AwaitAssertAsync(async () => Assert.Equal(AutoClipSharding.BucketCount, (await HostedBucketsAsync(a)).Count));
+        await using var b = await GatewayNode.StartAsync(TestSettings.Gateway($$"""
             gateway.log.level = warning
             gateway.node.name = "node-b"
             gateway.cluster.seed-nodes = ["127.0.0.1:{{seed.Port}}"]
@@ -44,34 +46,30 @@ public class AutoClipClusterTests
                 await Task.Delay(100);
             }
 
+            // Shards are not rebalanced onto a node that joins (see README, "Cluster internals"):
+            // every request node-b makes crosses the network.
             var sentAt = DateTimeOffset.UtcNow;
             await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
                 Assert.IsType<AutoClipRecorded>(await b.Actor<AutoClipRegion>().Ask<object>(new RecordAutoClip(Number(i), "gsm-1", $"user{i % 7}", sentAt), Wait))));
-
-            // Buckets live on both nodes, so the lookups and the list below cross the network.
-            await AwaitAssertAsync(async () =>
-            {
-                Assert.NotEmpty(await HostedBucketsAsync(a));
-                Assert.NotEmpty(await HostedBucketsAsync(b));
-            });
+            Assert.Empty(await HostedBucketsAsync(b));
             var owners = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
-                a.Actor<AutoClipRegion>().Ask<ReplyOwner>(new LookupReplyOwner(Number(i), "gsm-1"), Wait)));
+                b.Actor<AutoClipRegion>().Ask<ReplyOwner>(new LookupReplyOwner(Number(i), "gsm-1"), Wait)));
             Assert.All(owners.Select((o, i) => (o, i)), p => Assert.Equal($"user{p.i % 7}", p.o.User));
-            var list = await a.Actor<AutoClipRegion>().Ask<AutoClipList>(new ListAutoClip("+420777", "user3", null), Wait);
+            var list = await b.Actor<AutoClipRegion>().Ask<AutoClipList>(new ListAutoClip("+420777", "user3", null), Wait);
             Assert.Equal(0, list.BucketsUnanswered);
             Assert.Equal(Enumerable.Range(0, 200).Where(i => i % 7 == 3).Select(Number), list.Records.Select(r => r.Number));
         }
         finally
         {
-            await b.DisposeAsync(); // leaves the cluster; its shards are handed over
+            await a.DisposeAsync(); // leaves the cluster; its shards are handed over
         }
 
-        // Every bucket now runs on node-a with the records node-b held.
-        await AwaitAssertAsync(async () => Assert.Equal(AutoClipSharding.BucketCount, (await HostedBucketsAsync(a)).Count));
-        var after = await a.Actor<AutoClipRegion>().Ask<AutoClipList>(new ListAutoClip(null, null, null), Wait);
+        // Every bucket now runs on node-b with the records node-a held.
+        await AwaitAssertAsync(async () => Assert.Equal(AutoClipSharding.BucketCount, (await HostedBucketsAsync(b)).Count));
+        var after = await b.Actor<AutoClipRegion>().Ask<AutoClipList>(new ListAutoClip(null, null, null), Wait);
         Assert.Equal(0, after.BucketsUnanswered);
         Assert.Equal(200, after.Matched);
-        Assert.Equal("user5", (await a.Actor<AutoClipRegion>().Ask<ReplyOwner>(new LookupReplyOwner(Number(12), "gsm-1"), Wait)).User);
+        Assert.Equal("user5", (await b.Actor<AutoClipRegion>().Ask<ReplyOwner>(new LookupReplyOwner(Number(12), "gsm-1"), Wait)).User);
     }
 
     private static async Task AwaitAssertAsync(Func<Task> assertion)

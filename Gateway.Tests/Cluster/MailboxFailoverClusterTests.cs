@@ -82,9 +82,11 @@ public class MailboxFailoverClusterTests(ITestOutputHelper output)
     public async Task Jobs_queued_in_a_mailbox_on_a_node_that_crashes_are_sent_by_the_survivor_once_each()
     {
         var database = Path.Combine(Directory.CreateTempSubdirectory("gw-mailbox-failover-").FullName, "gateway.db");
-        await using var a = await GatewayNode.StartAsync(TestSettings.Gateway(NodeConfig("node-a", "gsm-a", SimA, null), database), configureAkka: AkkaSetup(crashes: false));
-        var seed = global::Akka.Cluster.Cluster.Get(a.System).SelfAddress.Port!.Value;
-        var b = await GatewayNode.StartAsync(TestSettings.Gateway(NodeConfig("node-b", "gsm-b", SimB, seed), database), configureAkka: AkkaSetup(crashes: true));
+        // node-b starts first, as a cluster of one, so it hosts the mailboxes (it wakes every user's at
+        // start, and shards are not rebalanced onto node-a when it joins); then it crashes.
+        var b = await GatewayNode.StartAsync(TestSettings.Gateway(NodeConfig("node-b", "gsm-b", SimB, null), database), configureAkka: AkkaSetup(crashes: true));
+        var seed = global::Akka.Cluster.Cluster.Get(b.System).SelfAddress.Port!.Value;
+        await using var a = await GatewayNode.StartAsync(TestSettings.Gateway(NodeConfig("node-a", "gsm-a", SimA, seed), database), configureAkka: AkkaSetup(crashes: false));
         try
         {
             await UntilAsync(() => Task.FromResult(global::Akka.Cluster.Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up) == 2), "node-b joins");
@@ -93,9 +95,8 @@ public class MailboxFailoverClusterTests(ITestOutputHelper output)
             b.Network.Modem(SimB)!.Faults.NoNetwork = true;
             await UntilAsync(async () => (await RouterAsync(b)).Modules.Values.Count(m => m.Status is { Registered: false }) == 2, "node-b's router sees both modules unregistered");
 
-            // Mailboxes of users that live on node-b (sharding spreads them once node-b is up).
-            // Waits until the shards have stopped moving (the same mailboxes on node-b twice in a row), so
-            // no rebalance hands a mailbox over while the jobs are submitted.
+            // Mailboxes of users that live on node-b; waits until they are all up there (the same
+            // mailboxes on node-b twice in a row).
             HashSet<string> onB = [];
             await UntilAsync(async () =>
             {
