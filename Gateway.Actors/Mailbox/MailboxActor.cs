@@ -138,6 +138,9 @@ public sealed partial class MailboxActor : ReceivePersistentActor, IWithTimers
             _log.Debug("mailbox {0}: snapshot at {1}; deleting the journal up to it", User, s.Metadata.SequenceNr);
             DeleteMessages(s.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            // Events that came while this snapshot was written may already call for the next one;
+            // take it now rather than at the next event, which may be a long time coming.
+            if (_eventsSinceSnapshot >= _limits.SnapshotEvery) TakeSnapshot();
         });
         Command<SaveSnapshotFailure>(f =>
         {
@@ -186,6 +189,11 @@ public sealed partial class MailboxActor : ReceivePersistentActor, IWithTimers
     private void SnapshotIfDue()
     {
         if (++_eventsSinceSnapshot < _limits.SnapshotEvery || _snapshotting) return;
+        TakeSnapshot();
+    }
+
+    private void TakeSnapshot()
+    {
         _eventsSinceSnapshot = 0;
         _snapshotting = true;
         SaveSnapshot(_stored);
