@@ -133,7 +133,15 @@ public class MailboxFailoverClusterTests(ITestOutputHelper output)
             output.WriteLine($"all {jobs.Length} jobs at the phone {watch.ElapsedMilliseconds} ms after the down");
             foreach (var job in jobs)
             {
-                await UntilAsync(async () => (await JobAsync(a, job.User, job.JobId)).Status.State == JobState.Sent, $"{job.JobId} recorded sent");
+                // Seen once on a loaded CI machine: every SMS at the phone, one job's "sent" record still
+                // missing after 45 s (open question; the history in the message says where it stood).
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+                OutgoingJobRecord record;
+                while ((record = await JobAsync(a, job.User, job.JobId)).Status.State != JobState.Sent)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{job.JobId} not recorded sent within 90 s: {string.Join(" → ", record.History)}");
+                    await Task.Delay(50);
+                }
                 Assert.Equal("gsm-a", (await JobAsync(a, job.User, job.JobId)).Status.Module);
             }
             // Each exactly once: none was in flight when node-b died.
