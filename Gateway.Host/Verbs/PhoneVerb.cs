@@ -23,6 +23,15 @@ public static class PhoneVerb
         var config = args.Option("--config");
         var words = args.Positionals();
         args.RejectUnknown();
+        // The command line is checked before anything is connected to.
+        var wanted = sub switch
+        {
+            "send" => words.Count >= 3,
+            "reply" => words.Count >= 2,
+            "inbox" => words.Count == 1,
+            _ => throw new UsageException($"unknown phone command \"{sub}\""),
+        };
+        if (!wanted) throw new UsageException($"phone {sub}: wrong number of arguments");
         var (host, port) = control is not null ? ParseEndpoint(control) : FromConfig(config);
 
         using var client = new TcpClient();
@@ -41,9 +50,9 @@ public static class PhoneVerb
 
         switch (sub)
         {
-            case "send" when words.Count >= 3:
+            case "send":
                 return await SendAsync(line, words[0], words[1], string.Join(' ', words.Skip(2)));
-            case "reply" when words.Count >= 2:
+            case "reply":
                 var sim = await LastSenderAsync(line, words[0]);
                 if (sim is null)
                 {
@@ -51,15 +60,11 @@ public static class PhoneVerb
                     return ExitCodes.Failed;
                 }
                 return await SendAsync(line, words[0], sim, string.Join(' ', words.Skip(1)));
-            case "inbox" when words.Count == 1:
+            default:
                 var (reply, lines) = await line.CommandAsync($"INBOX {words[0]}");
                 if (!reply.StartsWith("OK", StringComparison.Ordinal)) return Refused(reply);
                 foreach (var l in lines) Console.WriteLine(l);
                 return ExitCodes.Ok;
-            case "send" or "reply" or "inbox":
-                throw new UsageException($"phone {sub}: wrong number of arguments");
-            default:
-                throw new UsageException($"unknown phone command \"{sub}\"");
         }
     }
 

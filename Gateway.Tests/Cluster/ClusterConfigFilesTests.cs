@@ -8,12 +8,6 @@ namespace Gateway.Tests.Clustering;
 /// <summary>The example cluster in hocon/ (cluster.conf and a file per node) is valid and its nodes fit together.</summary>
 public class ClusterConfigFilesTests
 {
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
-    }
 
     [Theory]
     [InlineData("node-a")]
@@ -21,7 +15,7 @@ public class ClusterConfigFilesTests
     [InlineData("node-c")]
     public async Task check_config_passes_on_each_example_node_file(string node)
     {
-        var (code, stdout, stderr) = await HostProcess.RunAsync(["check-config", "--config", RepoFile($"hocon/{node}.conf")]);
+        var (code, stdout, stderr) = await HostProcess.RunAsync(["check-config", "--config", TestEnvironment.RepoFile($"hocon/{node}.conf")]);
         Assert.True(code == 0, stderr);
         Assert.Contains($"valid. node {node}: 1 user(s)", stdout);
         Assert.Contains("storage postgresql", stdout);
@@ -31,7 +25,7 @@ public class ClusterConfigFilesTests
     public void The_example_nodes_fit_together_each_with_its_own_ports_and_modules()
     {
         var nodes = new[] { "node-a", "node-b", "node-c" }
-            .Select(n => HoconFile.LoadSettings(RepoFile($"hocon/{n}.conf")).Settings!)
+            .Select(n => HoconFile.LoadSettings(TestEnvironment.RepoFile($"hocon/{n}.conf")).Settings!)
             .ToArray();
         var prints = nodes.Select(NodeFingerprint.Of).ToArray();
         for (var i = 0; i < prints.Length; i++)

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Gateway.Configuration;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Configuration;
@@ -8,17 +9,10 @@ public class GatewaySettingsTests
 {
     private static SettingsResult Load(string hocon) => GatewaySettings.Load(ConfigurationFactory.ParseString(hocon));
 
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
-    }
-
     [Fact]
     public void The_shipped_default_configuration_is_valid_and_runs_on_virtual_modules_on_loopback()
     {
-        var result = HoconFile.LoadSettings(RepoFile("hocon/gateway.conf"));
+        var result = HoconFile.LoadSettings(TestEnvironment.RepoFile("hocon/gateway.conf"));
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         var s = result.Settings!;
         Assert.All(s.Modules.Values, m => Assert.Equal(ModuleTransport.Virtual, m.Transport));

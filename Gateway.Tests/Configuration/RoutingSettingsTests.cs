@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Gateway.Configuration;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Configuration;
@@ -24,7 +25,7 @@ public class RoutingSettingsTests
     [Fact]
     public void The_shipped_configuration_spells_out_the_same_defaults()
     {
-        var shipped = HoconFile.LoadSettings(Path.Combine(RepoRoot(), "hocon", "gateway.conf"));
+        var shipped = HoconFile.LoadSettings(Path.Combine(TestEnvironment.RepoRoot(), "hocon", "gateway.conf"));
         Assert.True(shipped.IsValid, string.Join("\n", shipped.Errors));
         Assert.Equal(SendingSettings.Default, shipped.Settings!.Routing.Sending);
         Assert.Equal(NotificationSettings.Default, shipped.Settings.Routing.Notifications);
@@ -60,12 +61,5 @@ public class RoutingSettingsTests
         var result = Load(hocon);
         Assert.False(result.IsValid);
         Assert.Contains(result.Errors, e => e.Path == path && e.Problem.Contains(problem, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("no Gateway.sln above the test binaries");
     }
 }

@@ -25,10 +25,10 @@ public sealed partial class QuickStartTests
     public async Task The_README_quick_start_sends_an_SMS_with_swaks_answers_it_with_the_phone_verb_and_fetches_the_answer_with_mpop()
     {
         var dir = Directory.CreateTempSubdirectory("gw-quickstart-").FullName;
-        var control = $"127.0.0.1:{FreePort()}";
+        var control = $"127.0.0.1:{TestEnvironment.FreePort()}";
         var config = Path.Combine(dir, "node.conf");
         await File.WriteAllTextAsync(config, $$"""
-            include "{{RepoFile("hocon/gateway.conf")}}"
+            include "{{TestEnvironment.RepoFile("hocon/gateway.conf")}}"
             gateway {
               storage.connection-string = "Data Source={{dir}}/gateway.db"
               cluster.port = 0
@@ -142,48 +142,15 @@ public sealed partial class QuickStartTests
     /// <summary>Fetches with mpop (deleting on the server) until the mbox holds <paramref name="text"/>; returns the mbox.</summary>
     private static async Task<string> MpopUntilAsync(int port, string user, string password, string text)
     {
-        var dir = Directory.CreateTempSubdirectory("gw-mpop-").FullName;
-        var mbox = Path.Combine(dir, "mbox");
-        var config = Path.Combine(dir, "mpoprc");
-        await File.WriteAllTextAsync(config, $"""
-            account default
-            host 127.0.0.1
-            port {port}
-            user {user}
-            password {password}
-            auth user
-            tls off
-            keep off
-            delivery mbox {mbox}
-            uidls_file {Path.Combine(dir, "uidls")}
-            """);
-        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite); // mpop refuses a readable password file
+        var mpop = new Mpop(port, user, password);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var (code, stdout, stderr) = await Tool.RunAsync("mpop", ["-C", config, "-q"]);
-            Assert.True(code == 0, stdout + stderr);
-            var downloaded = File.Exists(mbox) ? await File.ReadAllTextAsync(mbox) : "";
+            var downloaded = await mpop.FetchAsync();
             if (downloaded.Contains(text)) return downloaded;
             Assert.True(deadline.Elapsed < Patience, $"no \"{text}\" over POP3; mbox:\n{downloaded}");
             await Task.Delay(200);
         }
-    }
-
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     [GeneratedRegex(@"SMTP listening on 127\.0\.0\.1:(\d+)")]

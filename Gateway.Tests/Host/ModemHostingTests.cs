@@ -47,22 +47,15 @@ public class ModemHostingTests
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
-    }
-
     [Fact]
     public async Task run_on_the_shipped_configuration_brings_both_virtual_modules_up_and_routes_a_received_SMS_by_its_rules()
     {
         // The shipped file, with its fixed ports and data folder moved aside so the test binds nothing fixed.
         var dir = Directory.CreateTempSubdirectory("gw-default-").FullName;
-        var controlPort = FreePort();
+        var controlPort = TestEnvironment.FreePort();
         var config = Path.Combine(dir, "node.conf");
         await File.WriteAllTextAsync(config, $$"""
-            include "{{RepoFile("hocon/gateway.conf")}}"
+            include "{{TestEnvironment.RepoFile("hocon/gateway.conf")}}"
             gateway {
               storage.connection-string = "Data Source={{dir}}/gateway.db"
               cluster.port = 0
@@ -83,14 +76,5 @@ public class ModemHostingTests
 
         host.Signal(15);
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

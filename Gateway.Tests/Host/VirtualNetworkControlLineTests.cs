@@ -12,7 +12,7 @@ public class VirtualNetworkControlLineTests
     public async Task A_node_with_virtual_network_control_port_set_serves_the_control_line_over_its_own_virtual_SIMs()
     {
         var dir = Directory.CreateTempSubdirectory("gw-vnet-").FullName;
-        var controlPort = FreePort();
+        var controlPort = TestEnvironment.FreePort();
         var config = Path.Combine(dir, "node.conf");
         await File.WriteAllTextAsync(config, $$"""
             gateway {
@@ -63,14 +63,5 @@ public class VirtualNetworkControlLineTests
                 throw new InvalidOperationException($"the node never opened its control line: {e.Message}\n{host.Stdout}\n{host.Stderr}");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -45,7 +45,7 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         if (Unavailable is { } reason) throw new InvalidOperationException($"PostgreSQL is required ({RequireVariable}=1) but unavailable: {reason}");
         _dataDir = Directory.CreateTempSubdirectory("gw-pg-").FullName;
-        Port = FreePort();
+        Port = TestEnvironment.FreePort();
         if (IsRoot)
         {
             await RunAsync("chown", "postgres:postgres", _dataDir);
@@ -81,13 +81,6 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             Directory.Delete(_dataDir, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Task RunAsServerUserAsync(string tool, params string[] args)

@@ -73,7 +73,7 @@ public sealed class GatewayCluster : IAsyncDisposable
         var sim = await ModemSim.StartAsync("--modems", (nodes * modemsPerNode).ToString(), "--port", "0", "--control-port", "0", "--latency", latency);
         var dir = System.IO.Directory.CreateTempSubdirectory("gw-cluster-").FullName;
         var cluster = new GatewayCluster(sim, connectionString, dir, modemsPerNode, Enumerable.Range(1, users).Select(i => $"u{i}").ToArray(), output, racks);
-        var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, nodes).Select(_ => TestEnvironment.FreePort()).ToArray();
         for (var i = 0; i < nodes; i++)
             cluster._nodes.Add(new ClusterNode(cluster, $"node-{(char)('a' + i)}", ports[i], ports, sim.Modems.Skip(i * modemsPerNode).Take(modemsPerNode).ToArray()));
         return cluster;
@@ -170,13 +170,6 @@ public sealed class GatewayCluster : IAsyncDisposable
         await using var control = await ControlClient.ConnectAsync(Sim.Control!);
         var (reply, _) = await control.CommandAsync($"SEND {phone} {sim} {text}");
         if (!reply.StartsWith("OK", StringComparison.Ordinal)) throw new InvalidOperationException($"SEND to {sim}: {reply}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -228,25 +228,7 @@ public class IncomingEndToEndTests(IncomingNodeFixture fixture) : IClassFixture<
         Phone("+420777888888").Send("+420600000001", "Fetched by mpop, žluťoučký");
         await AwaitMessageAsync(Node, "gina", m => m.TextBody.Contains("Fetched by mpop"));
 
-        var dir = Directory.CreateTempSubdirectory("gw-incoming-mpop-").FullName;
-        var mbox = Path.Combine(dir, "mbox");
-        var config = Path.Combine(dir, "mpoprc");
-        await File.WriteAllTextAsync(config, $"""
-            account default
-            host 127.0.0.1
-            port {Node.Pop3().Port}
-            user gina
-            password gina-pw
-            auth user
-            tls off
-            keep off
-            delivery mbox {mbox}
-            uidls_file {Path.Combine(dir, "uidls")}
-            """);
-        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite); // mpop refuses a readable password file
-        var (code, stdout, stderr) = await Tool.RunAsync("mpop", ["-C", config, "-q"]);
-        Assert.True(code == 0, stdout + stderr);
-        var downloaded = await File.ReadAllTextAsync(mbox);
+        var downloaded = await new Mpop(Node.Pop3().Port, "gina", "gina-pw").FetchAsync();
         Assert.Contains("From: \"+420777888888\" <+420777888888@sms.example.net>", downloaded);
         Assert.Contains("To: gina <gina@sms.example.net>", downloaded);
         Assert.Empty(await MessagesAsync(Node, "gina"));
