@@ -123,6 +123,8 @@ public sealed class AutoClipBucket : ReceivePersistentActor, IWithTimers
             _log.Debug("autoclip bucket {0}: snapshot at {1} ({2} records); deleting the journal up to it", _bucket, s.Metadata.SequenceNr, _store.Count);
             DeleteMessages(s.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            // Writes that came while this snapshot was saved may already call for the next one.
+            if (_eventsSinceSnapshot >= _settings.SnapshotEvery) TakeSnapshot();
         });
         Command<SaveSnapshotFailure>(f =>
         {
@@ -237,6 +239,11 @@ public sealed class AutoClipBucket : ReceivePersistentActor, IWithTimers
     private void SnapshotIfDue()
     {
         if (++_eventsSinceSnapshot < _settings.SnapshotEvery || _snapshotting) return;
+        TakeSnapshot();
+    }
+
+    private void TakeSnapshot()
+    {
         _eventsSinceSnapshot = 0;
         _snapshotting = true;
         SaveSnapshot(new AutoClipSnapshot([.. _store.ExportSnapshot()]));
