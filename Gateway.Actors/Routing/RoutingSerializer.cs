@@ -32,6 +32,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         PartsSent => "P1",
         PartReported => "R1",
         ResolutionReported => "D1",
+        ResolutionsReported => "D2",
         SentPartsLedger => "L1",
         RecordSentParts => "X1",
         SentPartsRecorded => "X2",
@@ -57,6 +58,10 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
                     break;
                 case ResolutionReported e:
                     w.Write(e.JobId);
+                    break;
+                case ResolutionsReported e:
+                    w.Write7BitEncodedInt(e.JobIds.Length);
+                    foreach (var id in e.JobIds) w.Write(id);
                     break;
                 case SentPartsLedger l:
                     WriteLedger(w, l);
@@ -86,6 +91,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             "X2" => new SentPartsRecorded(r.ReadString(), r.ReadString()),
             "R1" => new PartReported(r.ReadInt16(), r.ReadString(), r.ReadByte(), ReadTime(r), ReadTime(r)),
             "D1" => new ResolutionReported(r.ReadString()),
+            "D2" => new ResolutionsReported(ReadStrings(r)),
             "L1" => ReadLedger(r),
             _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(RoutingSerializer)}"),
         };
@@ -100,6 +106,14 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write7BitEncodedInt(e.References.Length);
         foreach (var mr in e.References) w.Write((short)mr);
         WriteTime(w, e.At);
+    }
+
+    private static ImmutableArray<string> ReadStrings(BinaryReader r)
+    {
+        var n = r.Read7BitEncodedInt();
+        var builder = ImmutableArray.CreateBuilder<string>(n);
+        for (var i = 0; i < n; i++) builder.Add(r.ReadString());
+        return builder.MoveToImmutable();
     }
 
     private static PartsSent ReadPartsSent(BinaryReader r) =>
@@ -117,7 +131,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
     {
         w.Write(l.Module);
         w.Write7BitEncodedInt(l.Parts.Count);
-        foreach (var (mr, p) in l.Parts.OrderBy(p => p.Key))
+        foreach (var (mr, p) in l.Parts) // in TP-MR order
         {
             w.Write((short)mr);
             w.Write(p.User);
@@ -148,7 +162,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
     private static SentPartsLedger ReadLedger(BinaryReader r)
     {
         var module = r.ReadString();
-        var parts = ImmutableDictionary.CreateBuilder<int, SentPart>();
+        var parts = new List<KeyValuePair<int, SentPart>>();
         for (int i = 0, n = r.Read7BitEncodedInt(); i < n; i++)
         {
             int mr = r.ReadInt16();
@@ -162,7 +176,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             var outcome = (PartOutcome)r.ReadByte();
             var status = r.ReadInt16();
             var resolved = r.ReadBoolean();
-            parts[mr] = new SentPart(user, job, index, count, destination, preview, sentAt, outcome, status < 0 ? null : status, resolved);
+            parts.Add(new(mr, new SentPart(user, job, index, count, destination, preview, sentAt, outcome, status < 0 ? null : status, resolved)));
         }
         var unreported = ImmutableDictionary.CreateBuilder<string, JobResolution>(StringComparer.Ordinal);
         for (int i = 0, n = r.Read7BitEncodedInt(); i < n; i++)
@@ -170,7 +184,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             var u = new JobResolution(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean(), r.ReadString(), r.ReadString(), ReadTime(r));
             unreported[u.JobId] = u;
         }
-        return new SentPartsLedger(module, parts.ToImmutable(), unreported.ToImmutable());
+        return new SentPartsLedger(module, PartTable.Empty.With(parts), unreported.ToImmutable());
     }
 
     private static void WriteTime(BinaryWriter w, DateTimeOffset t)

@@ -15,7 +15,10 @@ namespace Gateway.Routing;
 /// A final report (delivered or failed) is stored first; when it decides the job (every part
 /// delivered, or one part failed) the resolution is kept as owed and a
 /// <see cref="JobOutcomeReporter"/> writes it to the mailbox (and the user's notice); once that is
-/// acknowledged the debt is stored as paid. A restart redoes every owed resolution. A report that
+/// acknowledged the debt is paid: at once in memory, and in the journal together with others (one
+/// event per <see cref="PaidBatch"/> payments or per <see cref="PaidStoreAfter"/>, rather than one
+/// per SMS). A restart redoes every resolution owed in the journal, so a crash before payments are
+/// stored only writes those outcomes to their mailboxes again, which take them as already recorded. A report that
 /// arrives before its parts are indexed (a fast network and a slow journal) waits up to
 /// <c>ack-timeout</c> for them. Snapshot every <see cref="SnapshotEvery"/> events, journal deleted up to it.
 /// </para>
@@ -31,7 +34,20 @@ internal sealed class SentPartsIndex : ReceivePersistentActor, IWithTimers
         public static readonly DropExpiredReports Instance = new();
     }
 
+    private sealed class StorePayments
+    {
+        public static readonly StorePayments Instance = new();
+    }
+
     public const int SnapshotEvery = 100;
+
+    /// <summary>Paid resolutions stored in one event once this many are waiting.</summary>
+    public const int PaidBatch = 64;
+
+    /// <summary>The longest a paid resolution waits to be stored with others.</summary>
+    public static readonly TimeSpan PaidStoreAfter = TimeSpan.FromSeconds(1);
+
+    private const string PaymentsTimer = "payments";
 
     /// <summary>Reports held while their parts are not yet indexed; beyond this the oldest is dropped (logged).</summary>
     public const int MaxEarlyReports = 256;
@@ -41,6 +57,7 @@ internal sealed class SentPartsIndex : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<EarlyReport> _early = new();
     private readonly Dictionary<string, IActorRef> _reporters = new(StringComparer.Ordinal);
+    private readonly List<string> _paid = new();
     private SentPartsLedger _ledger;
     private int _sinceSnapshot;
 
@@ -76,8 +93,13 @@ internal sealed class SentPartsIndex : ReceivePersistentActor, IWithTimers
         Command<OutcomeReported>(o =>
         {
             _reporters.Remove(o.JobId);
-            if (_ledger.Unreported.ContainsKey(o.JobId)) Store(new ResolutionReported(o.JobId), _ => { });
+            if (!_ledger.Unreported.ContainsKey(o.JobId)) return;
+            _ledger = _ledger.Apply(new ResolutionReported(o.JobId));
+            _paid.Add(o.JobId);
+            if (_paid.Count >= PaidBatch) StorePaid();
+            else if (!Timers.IsTimerActive(PaymentsTimer)) Timers.StartSingleTimer(PaymentsTimer, StorePayments.Instance, PaidStoreAfter);
         });
+        Command<StorePayments>(_ => StorePaid());
         Command<DropExpiredReports>(_ => DropExpired());
         Command<SaveSnapshotSuccess>(s =>
         {
@@ -177,6 +199,15 @@ internal sealed class SentPartsIndex : ReceivePersistentActor, IWithTimers
         if (_reporters.ContainsKey(owed.JobId)) return;
         var reporter = Context.ActorOf(JobOutcomeReporter.Props(owed, _ctx, new OutcomeReported(owed.JobId)));
         _reporters[owed.JobId] = reporter;
+    }
+
+    private void StorePaid()
+    {
+        Timers.Cancel(PaymentsTimer);
+        if (_paid.Count == 0) return;
+        var paid = new ResolutionsReported([.. _paid]);
+        _paid.Clear();
+        Store(paid, _ => { });
     }
 
     private void Store<TEvent>(TEvent e, Action<TEvent> then) where TEvent : IRoutingSerializable =>

@@ -35,8 +35,11 @@ public sealed record PartsSent(string User, string JobId, string Destination, st
 /// <summary>Journal event: a final status report (delivered or failed) for the part under <see cref="Reference"/>.</summary>
 public sealed record PartReported(int Reference, string JobId, int Status, DateTimeOffset Discharge, DateTimeOffset At) : IRoutingSerializable;
 
-/// <summary>Journal event: the mailbox recorded the resolution of <see cref="JobId"/>; it is no longer owed.</summary>
+/// <summary>Journal event: the mailbox recorded the resolution of <see cref="JobId"/>; it is no longer owed. (Written before resolutions were stored in batches; still read.)</summary>
 public sealed record ResolutionReported(string JobId) : IRoutingSerializable;
+
+/// <summary>Journal event: the mailboxes recorded the resolutions of these jobs; they are no longer owed.</summary>
+public sealed record ResolutionsReported(ImmutableArray<string> JobIds) : IRoutingSerializable;
 
 /// <summary>How a status report relates to what the ledger holds.</summary>
 public abstract record ReportMatch
@@ -57,54 +60,72 @@ public abstract record ReportMatch
 /// still owed to mailboxes. Status reports come back by TP-MR, possibly hours later and after a
 /// restart, when the module no longer knows whose part it was; this is what answers. Pure.
 /// </summary>
-public sealed record SentPartsLedger(string Module, ImmutableDictionary<int, SentPart> Parts, ImmutableDictionary<string, JobResolution> Unreported)
+public sealed record SentPartsLedger(string Module, PartTable Parts, ImmutableDictionary<string, JobResolution> Unreported)
     : IRoutingSerializable
 {
     /// <summary>Resolutions kept while their mailboxes do not answer; the oldest is dropped beyond this (and logged).</summary>
     public const int MaxUnreported = 1000;
 
     public static SentPartsLedger Empty(string module) =>
-        new(module, ImmutableDictionary<int, SentPart>.Empty, ImmutableDictionary<string, JobResolution>.Empty);
+        new(module, PartTable.Empty, ImmutableDictionary<string, JobResolution>.Empty);
 
     public SentPartsLedger Apply(IRoutingSerializable e) => e switch
     {
         PartsSent s => Sent(s),
         PartReported r => Reported(r),
         ResolutionReported r => this with { Unreported = Unreported.Remove(r.JobId) },
+        ResolutionsReported r => this with { Unreported = Unreported.RemoveRange(r.JobIds) },
         _ => this,
     };
 
     private SentPartsLedger Sent(PartsSent s)
     {
-        var parts = Parts.ToBuilder();
+        var parts = new List<KeyValuePair<int, SentPart>>(s.References.Length);
         for (var i = 0; i < s.References.Length; i++)
-            if (s.References[i] is >= 0 and <= 255 and var mr)
-                parts[mr] = new SentPart(s.User, s.JobId, i, s.References.Length, s.Destination, s.Preview, s.At, PartOutcome.Pending, null, false);
-        return this with { Parts = parts.ToImmutable() };
+            if (s.References[i] is >= 0 and < PartTable.Slots and var mr)
+                parts.Add(new(mr, new SentPart(s.User, s.JobId, i, s.References.Length, s.Destination, s.Preview, s.At, PartOutcome.Pending, null, false)));
+        return this with { Parts = Parts.With(parts) };
     }
 
     private SentPartsLedger Reported(PartReported r)
     {
         if (!Parts.TryGetValue(r.Reference, out var part) || part.JobId != r.JobId || part.Resolved) return this;
         var outcome = StatusReportText.Outcome(r.Status) == DeliveryOutcome.Delivered ? PartOutcome.Delivered : PartOutcome.Failed;
-        var parts = Parts.SetItem(r.Reference, part with { Outcome = outcome, Status = r.Status });
-        var ofJob = parts.Where(p => p.Value.JobId == r.JobId).ToArray();
+        var parts = Parts.With(r.Reference, part with { Outcome = outcome, Status = r.Status });
+        var ofJob = parts.OfJob(r.JobId);
 
         JobResolution? resolution = null;
         if (outcome == PartOutcome.Failed)
             resolution = new JobResolution(part.User, part.JobId, part.Destination, Module, false,
                 part.PartCount > 1 ? $"part {part.PartIndex + 1} of {part.PartCount} not delivered: {StatusReportText.Describe(r.Status)}" : $"not delivered: {StatusReportText.Describe(r.Status)}",
                 part.Preview, r.At);
-        else if (ofJob.Length == part.PartCount && ofJob.All(p => p.Value.Outcome == PartOutcome.Delivered))
+        else if (EveryPartDelivered(ofJob, part.PartCount))
             resolution = new JobResolution(part.User, part.JobId, part.Destination, Module, true,
                 $"delivered {r.Discharge:yyyy-MM-dd HH:mm:ss zzz}" + (part.PartCount > 1 ? $" (all {part.PartCount} parts)" : ""), part.Preview, r.At);
         if (resolution is null) return this with { Parts = parts };
 
-        foreach (var (mr, p) in ofJob) parts = parts.SetItem(mr, p with { Resolved = true });
+        parts = parts.With(ofJob.Select(p => new KeyValuePair<int, SentPart>(p.Key, p.Value with { Resolved = true })));
         var unreported = Unreported.SetItem(r.JobId, resolution);
         if (unreported.Count > MaxUnreported)
             unreported = unreported.Remove(unreported.Values.OrderBy(u => u.At).First().JobId);
         return this with { Parts = parts, Unreported = unreported };
+    }
+
+    /// <summary>
+    /// Whether each of a job's parts has a delivered entry. A job offered again after a crash may
+    /// have gone twice through the module, so a part can have two entries; either one delivered counts.
+    /// </summary>
+    private static bool EveryPartDelivered(List<KeyValuePair<int, SentPart>> ofJob, int partCount)
+    {
+        var delivered = new bool[partCount];
+        var missing = partCount;
+        foreach (var (_, p) in ofJob)
+            if (p.Outcome == PartOutcome.Delivered && p.PartIndex < partCount && !delivered[p.PartIndex])
+            {
+                delivered[p.PartIndex] = true;
+                missing--;
+            }
+        return missing == 0;
     }
 
     /// <summary>Which part a report from this module is for. <paramref name="jobId"/> is what the module remembered, if anything.</summary>

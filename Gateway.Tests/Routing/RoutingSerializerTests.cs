@@ -33,6 +33,9 @@ public class RoutingSerializerTests : Akka.TestKit.Xunit2.TestKit
         var reported = new PartReported(255, "job-1", 0x46, At.AddHours(5), At.AddHours(5).AddSeconds(1));
         Assert.Equal(reported, RoundTrip(reported, typeof(RoutingSerializer)));
         Assert.Equal(new ResolutionReported("job-1"), RoundTrip(new ResolutionReported("job-1"), typeof(RoutingSerializer)));
+        var paid = Assert.IsType<ResolutionsReported>(RoundTrip(new ResolutionsReported(["job-1", "job-2", "žluťoučký"]), typeof(RoutingSerializer)));
+        Assert.Equal(["job-1", "job-2", "žluťoučký"], paid.JobIds.ToArray());
+        Assert.Empty(Assert.IsType<ResolutionsReported>(RoundTrip(new ResolutionsReported([]), typeof(RoutingSerializer))).JobIds);
     }
 
     [Fact]

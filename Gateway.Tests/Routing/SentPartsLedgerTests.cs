@@ -65,6 +65,38 @@ public class SentPartsLedgerTests
     }
 
     [Fact]
+    public void The_part_table_is_immutable_counts_slots_once_and_lists_in_TP_MR_order()
+    {
+        SentPart Part(string job, int index) => new("alice", job, index, 2, Phone, "Ahoj", T0, PartOutcome.Pending, null, false);
+        var first = PartTable.Empty.With([new(200, Part("job-1", 0)), new(3, Part("job-1", 1))]);
+        var second = first.With(200, Part("job-2", 0));
+        Assert.Equal(2, first.Count);
+        Assert.Equal(2, second.Count);
+        Assert.Equal("job-1", first[200].JobId); // the earlier table is unchanged
+        Assert.Equal("job-2", second[200].JobId);
+        Assert.Equal([3, 200], second.Keys);
+        Assert.Equal([3], second.OfJob("job-1").Select(p => p.Key));
+        Assert.False(second.TryGetValue(256, out _));
+        Assert.False(second.ContainsKey(-1));
+        Assert.Throws<KeyNotFoundException>(() => second[4]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => second.With(256, Part("job-3", 0)));
+    }
+
+    [Fact]
+    public void A_job_sent_twice_through_one_module_is_delivered_when_every_part_is_by_either_send()
+    {
+        // A job offered again after a crash may go twice: four entries for a job of two parts.
+        var l = Sent(SentPartsLedger.Empty("gsm-1"), "job-1", 10, 11);
+        l = Sent(l, "job-1", 12, 13);
+        Assert.Equal(4, l.Parts.OfJob("job-1").Count);
+        l = Reported(l, 12, 0x00);
+        Assert.Empty(l.Unreported);
+        l = Reported(l, 11, 0x00);
+        Assert.True(Assert.Single(l.Unreported.Values).Delivered);
+        Assert.All(l.Parts.OfJob("job-1"), p => Assert.True(p.Value.Resolved));
+    }
+
+    [Fact]
     public void A_part_the_modem_gave_no_TP_MR_is_not_indexed_and_its_job_never_counts_as_delivered()
     {
         var l = Sent(SentPartsLedger.Empty("gsm-1"), "job-1", 5, -1);
@@ -80,6 +112,12 @@ public class SentPartsLedgerTests
         l = Reported(l, 1, 0);
         Assert.True(l.Unreported.ContainsKey("job-1"));
         l = l.Apply(new ResolutionReported("job-1"));
+        Assert.Empty(l.Unreported);
+        l = Sent(l, "job-2", 2);
+        l = Sent(l, "job-3", 3);
+        l = Reported(Reported(l, 2, 0), 3, 0x46);
+        Assert.Equal(2, l.Unreported.Count);
+        l = l.Apply(new ResolutionsReported(["job-2", "job-3", "job-unknown"])); // paid in one event; an unknown id changes nothing
         Assert.Empty(l.Unreported);
 
         for (var i = 0; i < SentPartsLedger.MaxUnreported + 5; i++)
@@ -125,6 +163,6 @@ public class SentPartsLedgerTests
     public void Unknown_events_leave_the_ledger_as_it_was()
     {
         var l = Sent(SentPartsLedger.Empty("gsm-1"), "job-1", 1);
-        Assert.Same(l, l.Apply(new SentPartsLedger("x", ImmutableDictionary<int, SentPart>.Empty, ImmutableDictionary<string, JobResolution>.Empty)));
+        Assert.Same(l, l.Apply(new SentPartsLedger("x", PartTable.Empty, ImmutableDictionary<string, JobResolution>.Empty)));
     }
 }

@@ -91,6 +91,50 @@ public class StatusReportTests(ITestOutputHelper output) : RouterTestKit(output)
     }
 
     [Fact]
+    public async Task Outcomes_written_to_their_mailboxes_are_stored_as_paid_in_one_event_and_not_written_again_after_a_restart()
+    {
+        var rig = Start(Settings(modules: 1, extra: Reports()));
+        await rig.ModulesReadyAsync();
+        string[] jobs = ["job-1", "job-2", "job-3"];
+        await rig.SubmitAsync([.. jobs.Select((j, i) => Job(j, $"SMS {i}", to: $"+42077700000{i}"))]);
+        foreach (var job in jobs) await rig.JobReachesAsync("alice", job, JobState.Delivered);
+        await rig.MailsReachAsync("alice", jobs.Length);
+
+        // Three sends, three reports, and one event for the three payments (not one per SMS).
+        var index = SentPartsIndex.PersistenceIdFor("gsm-1");
+        await AwaitAssertAsync(() => Assert.Contains("D2", Journal.JournalManifests(index)), Patience, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(["D2", "P1", "P1", "P1", "R1", "R1", "R1"], Journal.JournalManifests(index).Order());
+
+        // Nothing is owed any more: a restart writes no outcome again and the user gets no second notice.
+        await EventFilter.Info(contains: "not yet in their mailboxes").ExpectAsync(0, async () =>
+        {
+            await rig.StopRoutingAsync();
+            rig.StartRouting();
+            await rig.ModulesReadyAsync();
+        });
+        Assert.Equal(jobs.Length, (await rig.MailsAsync("alice")).Count);
+        await NoErrorsLoggedAsync();
+    }
+
+    [Fact]
+    public async Task An_outcome_paid_but_not_yet_stored_when_the_node_stops_is_written_again_and_the_mailbox_takes_it_once()
+    {
+        var rig = Start(Settings(modules: 1, extra: Reports()));
+        await rig.ModulesReadyAsync();
+        await rig.SubmitAsync(Job("job-1", "paid, then the node stops"));
+        await rig.JobReachesAsync("alice", "job-1", JobState.Delivered);
+        await rig.MailsReachAsync("alice", 1);
+        await rig.StopRoutingAsync(); // normally well within the second the payment waits to be stored with others
+
+        rig.StartRouting();
+        await rig.ModulesReadyAsync();
+        await AwaitAssertAsync(() => Assert.Contains("D2", Journal.JournalManifests(SentPartsIndex.PersistenceIdFor("gsm-1"))), Patience, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(JobState.Delivered, (await rig.JobAsync("alice", "job-1")).Status.State);
+        Assert.Single(await rig.MailsAsync("alice"));
+        await NoErrorsLoggedAsync();
+    }
+
+    [Fact]
     public async Task A_report_for_a_TP_MR_nobody_remembers_or_for_another_recipient_changes_nothing()
     {
         var rig = Start(Settings(modules: 1, extra: Reports(delay: "1h") + "\ngateway.routing.sending.ack-timeout = 200ms"));

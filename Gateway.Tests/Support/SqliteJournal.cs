@@ -56,6 +56,21 @@ public sealed class SqliteJournal
     public long JournalRows(string persistenceId) =>
         Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id = $id AND deleted = 0", persistenceId);
 
+    /// <summary>The manifests of the journal's rows for a persistence id, in sequence order (deleted rows excluded).</summary>
+    public IReadOnlyList<string> JournalManifests(string persistenceId)
+    {
+        if (JournalRows(persistenceId) == 0) return [];
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest FROM journal WHERE persistence_id = $id AND deleted = 0 ORDER BY sequence_number";
+        command.Parameters.AddWithValue("$id", persistenceId);
+        using var reader = command.ExecuteReader();
+        var manifests = new List<string>();
+        while (reader.Read()) manifests.Add(reader.GetString(0));
+        return manifests;
+    }
+
     public long SnapshotRows(string persistenceId) =>
         Scalar("SELECT COUNT(*) FROM snapshot WHERE persistence_id = $id", persistenceId);
 

@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
@@ -188,6 +189,8 @@ static async Task<(IHost Host, GatewaySettings Settings)> StartNodeAsync(int mod
         """;
     var result = GatewaySettings.Load(ConfigurationFactory.ParseString(hocon));
     if (!result.IsValid) throw new InvalidOperationException(string.Join("\n", result.Errors));
+    // BENCH_AKKA_HOCON: extra Akka settings for experiments (journal tuning, say), given precedence.
+    var extra = Environment.GetEnvironmentVariable("BENCH_AKKA_HOCON");
     var host = GatewayHost.Build(result.Settings!, logging =>
     {
         logging.SetMinimumLevel(LogLevel.Warning);
@@ -195,6 +198,9 @@ static async Task<(IHost Host, GatewaySettings Settings)> StartNodeAsync(int mod
         logging.AddProvider(tap);
         logging.AddFilter("Gateway.Modem.Virtual", LogLevel.Debug);
         logging.AddFilter<ConsoleLoggerProvider>("Gateway.Modem.Virtual", LogLevel.Warning);
+    }, configureAkka: akka =>
+    {
+        if (!string.IsNullOrWhiteSpace(extra)) akka.AddHocon(extra, HoconAddMode.Prepend);
     });
     await host.StartAsync();
     // Ready when every module is: the bank reports them to the router.
