@@ -26,7 +26,7 @@ public sealed partial class VirtualModem
         if (error is not null) return new AtResponse([], AtFinal.Fail(error), format);
 
         var latency = SendLatency ?? _network.SendLatency;
-        if (latency > TimeSpan.Zero) await Task.Delay(latency, _time, cancellationToken);
+        if (latency > TimeSpan.Zero) await RadioClock.Delay(latency, _time, cancellationToken);
 
         int reference;
         lock (Lock)
