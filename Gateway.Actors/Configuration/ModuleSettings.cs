@@ -109,6 +109,13 @@ public sealed record ModuleSettings(
 /// <param name="StoreConfirmTimeout">How long the module waits for the owner of a received SMS to confirm it is stored before offering it again; the SIM copy is kept meanwhile.</param>
 /// <param name="OpenTimeout">Longest wait for a port or connection to open (default 10 s).</param>
 /// <param name="MaxQueuedSends">SMS jobs a module holds while busy (default 100); beyond that a send is refused at once as retryable, so routing picks another module.</param>
+/// <param name="HoldUntilRecorded">
+/// Off (default): a module starts its next job as soon as the last one is sent, so a crash can leave two of its SMS sent but
+/// unrecorded (both go again after a restart). On: the router asks each module to start its next job only once the last one's
+/// "sent" record is stored (<see cref="Gateway.Modem.SendSms.RecordFollows"/>), so at most one goes twice; costs one journal
+/// write between a module's sends.
+/// </param>
+/// <param name="RecordWait">With <paramref name="HoldUntilRecorded"/>: the longest a module waits for that record before it starts the next job anyway (default 5 s, logged).</param>
 public sealed record ModemSettings(
     TimeSpan CommandTimeout,
     TimeSpan SendTimeout,
@@ -119,12 +126,14 @@ public sealed record ModemSettings(
     TimeSpan CloseTimeout,
     TimeSpan StoreConfirmTimeout,
     TimeSpan OpenTimeout,
-    int MaxQueuedSends)
+    int MaxQueuedSends,
+    bool HoldUntilRecorded,
+    TimeSpan RecordWait)
 {
     public static readonly ModemSettings Default = new(
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), 2,
         TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30),
-        TimeSpan.FromSeconds(10), 100);
+        TimeSpan.FromSeconds(10), 100, false, TimeSpan.FromSeconds(5));
 
     internal static ModemSettings Read(ConfigReader r)
     {
@@ -140,7 +149,9 @@ public sealed record ModemSettings(
             r.Duration("close-timeout", d.CloseTimeout, ms),
             r.Duration("store-confirm-timeout", d.StoreConfirmTimeout, ms),
             r.Duration("open-timeout", d.OpenTimeout, ms),
-            r.Int("max-queued-sends", d.MaxQueuedSends, min: 0, max: 100_000));
+            r.Int("max-queued-sends", d.MaxQueuedSends, min: 0, max: 100_000),
+            r.Bool("hold-until-recorded", d.HoldUntilRecorded),
+            r.Duration("record-wait", d.RecordWait, ms));
         if (settings.ReopenBackoffMax < settings.ReopenBackoffMin)
             r.Error("reopen-backoff-max", "must not be shorter than reopen-backoff-min");
         return settings;

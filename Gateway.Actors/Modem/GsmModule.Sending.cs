@@ -7,9 +7,19 @@ using Gateway.Sms;
 namespace Gateway.Modem;
 
 // Sending: SendSms jobs queue (bounded), then go part by part through AT+CMGS; every part of a
-// job goes through this module, in order. Each part's TP-MR is kept for status reports.
+// job goes through this module, in order. Each part's TP-MR is kept for status reports. After a
+// job whose sender keeps a record (RecordFollows), the next job waits for SentRecorded (at most
+// modem.record-wait): so at any moment at most one SMS of this module is sent but not recorded.
 public sealed partial class GsmModule
 {
+    private const string RecordTimer = "record";
+
+    /// <summary>record-wait is over for this job's record: go on without it.</summary>
+    private sealed record RecordWaitOver(string JobId);
+
+    /// <summary>The job sent last whose "sent" record its sender has not yet confirmed; no other job starts meanwhile.</summary>
+    private string? _unrecorded;
+
     /// <summary>AT+CMGS for part <see cref="PartIndex"/> of the job being sent.</summary>
     private sealed record SendPartPurpose(int PartIndex) : Purpose;
 
@@ -52,6 +62,7 @@ public sealed partial class GsmModule
             if (_sending is null)
             {
                 if (_sendQueue.Count == 0 || !_usageLoaded) return null; // nothing goes before the SIM's counters are known
+                if (_unrecorded is not null) return null; // SentRecorded or record-wait dispatches again
                 _sending = _sendQueue.Dequeue();
                 PublishStatus();
                 if (LimitReached(_sending.Request.Parts.Count) is { } limit)
@@ -73,6 +84,23 @@ public sealed partial class GsmModule
                 FinishSending(failure: ($"part {index + 1} of {_sending.Request.Parts.Count} cannot be encoded: {e.Message}", false));
             }
         }
+    }
+
+    private void OnSentRecorded(SentRecorded recorded)
+    {
+        if (recorded.JobId != _unrecorded) return; // late, after record-wait
+        _unrecorded = null;
+        Timers.Cancel(RecordTimer);
+        DispatchIfIdle();
+    }
+
+    private void OnRecordWaitOver(RecordWaitOver over)
+    {
+        if (over.JobId != _unrecorded) return;
+        _log.Warning("{0}: job {1}'s \"sent\" record was not confirmed within {2}; the next job goes anyway (a crash now could send both again)",
+            Name, over.JobId, Format(_timings.RecordWait));
+        _unrecorded = null;
+        DispatchIfIdle();
     }
 
     /// <summary>The prompt came: write the PDU and Ctrl-Z, then wait (up to send-timeout) for +CMGS.</summary>
@@ -129,6 +157,11 @@ public sealed partial class GsmModule
         {
             if (_log.IsDebugEnabled) _log.Debug("{0}: job {1} sent, TP-MR {2}", Name, job.Request.JobId, string.Join(",", references));
             job.ReplyTo.Tell(new SmsSent(Name, job.Request.JobId, references));
+            if (job.Request.RecordFollows)
+            {
+                _unrecorded = job.Request.JobId;
+                Timers.StartSingleTimer(RecordTimer, new RecordWaitOver(job.Request.JobId), _timings.RecordWait);
+            }
         }
         PublishStatus();
     }
@@ -150,3 +183,4 @@ public sealed partial class GsmModule
         }
     }
 }
+

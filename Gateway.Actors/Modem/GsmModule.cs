@@ -160,6 +160,8 @@ public sealed partial class GsmModule : ReceiveActor, IWithTimers
     private void Common()
     {
         Receive<SendSms>(OnSendSms);
+        Receive<SentRecorded>(OnSentRecorded);
+        Receive<RecordWaitOver>(OnRecordWaitOver);
         Receive<ConfirmStored>(OnConfirmStored);
         Receive<ReofferDue>(OnReofferDue);
         Receive<HealthTick>(_ => OnHealthTick());

@@ -14,7 +14,16 @@ namespace Gateway.Modem;
 /// </summary>
 /// <param name="JobId">The caller's id for the job, echoed in the reply.</param>
 /// <param name="Parts">SMS-SUBMIT parts; TP-MR 0 lets the modem number each part.</param>
-public sealed record SendSms(string Module, string JobId, IReadOnlyList<SmsSubmit> Parts) : IModemSerializable;
+/// <param name="RecordFollows">
+/// The caller stores that the job was sent and then answers <see cref="SmsSent"/> with
+/// <see cref="SentRecorded"/> (to the module that sent it). Until that comes (at most
+/// <c>gateway.modem.record-wait</c>) the module starts no other job, so a crash leaves at most one
+/// of its SMS sent but not recorded — the one in the modem — and a restart sends only that one again.
+/// </param>
+public sealed record SendSms(string Module, string JobId, IReadOnlyList<SmsSubmit> Parts, bool RecordFollows = false) : IModemSerializable;
+
+/// <summary>The answer to an <see cref="SmsSent"/> of a <see cref="SendSms.RecordFollows"/> job: its "sent" record is stored (or given up); the module may start its next job.</summary>
+public sealed record SentRecorded(string Module, string JobId) : IModemSerializable;
 
 /// <summary>Every part was accepted by the network; <see cref="MessageReferences"/> are the TP-MRs, one per part in order.</summary>
 public sealed record SmsSent(string Module, string JobId, ImmutableArray<int> MessageReferences) : IModemSerializable;

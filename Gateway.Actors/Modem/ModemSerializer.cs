@@ -34,7 +34,9 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
     {
         ModuleUsageRecorded => "U1",
         ModuleUsage => "S1",
-        SendSms => "M1",
+        SendSms { RecordFollows: false } => "M1",
+        SendSms => "M15",
+        SentRecorded => "M16",
         SmsSent => "M2",
         SmsSendFailed => "M3",
         ModuleStatus => "M4",
@@ -134,6 +136,10 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
                 case ModuleStopping m:
                     w.Write(m.Module);
                     break;
+                case SentRecorded m:
+                    w.Write(m.Module);
+                    w.Write(m.JobId);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not written by {nameof(ModemSerializer)}", nameof(obj));
             }
@@ -162,6 +168,8 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
             "M12" => new SmsReceived(r.ReadString(), r.ReadString(), ReadDeliver(r), r.ReadString(), ReadOptionalInt(r), r.Read7BitEncodedInt()),
             "M13" => new UndecodableSmsReceived(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadOptionalInt(r), r.Read7BitEncodedInt()),
             "M14" => new ModuleStopping(r.ReadString()),
+            "M15" => new SendSms(r.ReadString(), r.ReadString(), ReadSubmits(r), RecordFollows: true), // M1's layout; the manifest carries the flag
+            "M16" => new SentRecorded(r.ReadString(), r.ReadString()),
             _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(ModemSerializer)}"),
         };
     }

@@ -24,6 +24,9 @@ namespace Gateway.Routing;
 /// progress in the mailbox, in order (sending, then sent or failed); after a send the parts in the
 /// module's sent-parts index (when status reports are asked for) and the AutoCLIP record; a bounce
 /// after a failure, a "sent" notice for <c>notify = all</c> users when there are no status reports.
+/// With <c>modem.hold-until-recorded</c>, once the "sent" step is stored the module that sent it is
+/// told (<see cref="SentRecorded"/>): it starts no other job before, so a crash leaves at most one
+/// SMS per module to be sent again.
 /// Every send is guarded by the job's own time limit: a module on a node that dies never answers.
 /// </summary>
 internal sealed class OutgoingJob : ReceiveActor, IWithTimers
@@ -65,6 +68,7 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
     private int _attempt;        // numbers sends, so a stale guard timer is recognised
     private bool _granted;       // holding a grant the router counts against the module's window
     private bool _finished;      // sent or failed: only its records are left
+    private (IActorRef Actor, string Name)? _sentBy; // the module that sent it, waiting to hear that the "sent" step is stored
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -245,7 +249,7 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
         _module = g.Module;
         _attempt++;
         _attempts = RetryPolicy.Dispatched(_attempts);
-        _ctx.Links.Modules.SendTarget(g.Module).Tell(new SendSms(g.Module, _job.JobId, _parts));
+        _ctx.Links.Modules.SendTarget(g.Module).Tell(new SendSms(g.Module, _job.JobId, _parts, RecordFollows: _ctx.Settings.Modem.HoldUntilRecorded));
         var limit = GuardFor(g.Module, g.PartsAhead);
         Timers.StartSingleTimer(GuardTimer, new SendTimedOut(_attempt, limit), limit);
         RecordProgress(JobStatus.Sending(g.Module, _ctx.Time.GetUtcNow()));
@@ -277,6 +281,7 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
         var module = sent.Module;
         ReturnModule();
         _finished = true;
+        if (_ctx.Settings.Modem.HoldUntilRecorded) _sentBy = (Sender, module);
         var now = _ctx.Time.GetUtcNow();
         _log.Info("{0}: sent via {1} ({2} part(s), TP-MR {3})", Who, module, _parts.Count, string.Join(",", sent.MessageReferences));
         RecordProgress(JobStatus.Sent(module, sent.MessageReferences, now));
@@ -328,7 +333,7 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
     private void ProgressDone()
     {
         _acks.Acknowledged(ProgressKey);
-        if (_progress.Count > 0) _progress.Dequeue();
+        if (_progress.Count > 0 && _progress.Dequeue().State == JobState.Sent) TellSentRecorded();
         if (_progress.TryPeek(out var next)) _acks.Send(ProgressKey, _ctx.Links.Mailboxes, new RecordJobProgress(_job.User, _job.JobId, next));
         FinishIfDone();
     }
@@ -364,9 +369,18 @@ internal sealed class OutgoingJob : ReceiveActor, IWithTimers
             _acks.Acknowledged(ProgressKey);
             _acks.Acknowledged(MailKey);
             _progress.Clear();
+            TellSentRecorded(); // nothing more will be stored; the module need not wait
             FinishIfDone();
         });
         Receive<AckDue>(due => _acks.OnDue(due));
+    }
+
+    /// <summary>The module that sent the job may start its next one: the "sent" step is stored (or will never be).</summary>
+    private void TellSentRecorded()
+    {
+        if (_sentBy is not { } sentBy) return;
+        sentBy.Actor.Tell(new SentRecorded(sentBy.Name, _job.JobId));
+        _sentBy = null;
     }
 
     private void Done(string key)

@@ -128,6 +128,51 @@ public class GsmModuleSendingTests(ITestOutputHelper output) : ModuleTestKit(out
     }
 
     [Fact]
+    public async Task After_a_job_whose_record_follows_the_next_job_starts_only_once_the_sender_says_it_is_recorded()
+    {
+        // So a crash leaves at most one SMS of the module sent but unrecorded: the one in the modem.
+        var (modem, module, _) = await ReadyModuleAsync(Timings with { RecordWait = TimeSpan.FromMinutes(1) });
+        await using var _m = modem;
+        var first = Pdus.Submit(To, "first");
+        var second = Pdus.Submit(To, "second");
+
+        module.Tell(new SendSms("gsm-t", "job-1", [first], RecordFollows: true));
+        module.Tell(new SendSms("gsm-t", "job-2", [second], RecordFollows: true));
+        Assert.Equal(Pdus.Expected(first).Command, await modem.NextAsync());
+        Assert.Equal(Pdus.Expected(first).Pdu, await modem.NextAsync());
+        var sent = await ExpectMsgAsync<SmsSent>(Patience);
+        Assert.Equal("job-1", sent.JobId);
+        Assert.Equal(module, LastSender); // the module itself hears when the record is stored
+
+        await Assert.ThrowsAsync<TimeoutException>(() => modem.NextAsync(TimeSpan.FromSeconds(1)));
+        module.Tell(new SentRecorded("gsm-t", "job-9")); // another job's record changes nothing
+        await Assert.ThrowsAsync<TimeoutException>(() => modem.NextAsync(TimeSpan.FromMilliseconds(500)));
+
+        module.Tell(new SentRecorded("gsm-t", "job-1"));
+        Assert.Equal(Pdus.Expected(second).Command, await modem.NextAsync());
+        Assert.Equal("job-2", (await ExpectMsgAsync<SmsSent>(Patience)).JobId);
+    }
+
+    [Fact]
+    public async Task A_record_that_is_not_confirmed_holds_the_next_job_only_for_record_wait_and_is_logged()
+    {
+        var (modem, module, _) = await ReadyModuleAsync(Timings with { RecordWait = TimeSpan.FromMilliseconds(300) });
+        await using var _m = modem;
+
+        await EventFilter.Warning(contains: "was not confirmed within 300ms").ExpectOneAsync(async () =>
+        {
+            module.Tell(new SendSms("gsm-t", "job-1", [Pdus.Submit(To, "first")], RecordFollows: true));
+            module.Tell(new SendSms("gsm-t", "job-2", [Pdus.Submit(To, "second")]));
+            Assert.Equal("job-1", (await ExpectMsgAsync<SmsSent>(Patience)).JobId);
+            Assert.Equal("job-2", (await ExpectMsgAsync<SmsSent>(Patience)).JobId);
+        });
+
+        // A job whose sender keeps no record holds nothing: the next one follows at once.
+        module.Tell(new SendSms("gsm-t", "job-3", [Pdus.Submit(To, "third")]));
+        Assert.Equal("job-3", (await ExpectMsgAsync<SmsSent>(Patience)).JobId);
+    }
+
+    [Fact]
     public async Task Jobs_wait_in_a_bounded_queue_whose_length_is_visible_and_a_full_queue_refuses_at_once()
     {
         var (modem, module, status) = await ReadyModuleAsync(Timings with { MaxQueuedSends = 1 });

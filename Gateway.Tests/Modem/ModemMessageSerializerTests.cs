@@ -43,6 +43,12 @@ public class ModemMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             Assert.Equal(sent.Data.ToArray(), read.Data.ToArray());
         }
         Assert.Equal(2, back.Parts[0].Concat!.Total);
+        Assert.False(back.RecordFollows);
+
+        var recorded = RoundTrip(send with { RecordFollows = true });
+        Assert.True(recorded.RecordFollows);
+        Assert.Equal(send.Parts.Count, recorded.Parts.Count);
+        Assert.Equal(new SentRecorded("gsm-1", "job-1"), RoundTrip(new SentRecorded("gsm-1", "job-1")));
     }
 
     [Fact]

@@ -41,6 +41,22 @@ public class SmsRouterTests(ITestOutputHelper output) : RouterTestKit(output)
     }
 
     [Fact]
+    public async Task With_hold_until_recorded_each_job_tells_its_module_once_sent_is_stored_so_the_next_goes_without_waiting_out_record_wait()
+    {
+        // A record-wait of a minute: a job that failed to tell its module would hold the next one that long.
+        var rig = Start(Settings(modules: 1, extra: "gateway.modem { hold-until-recorded = on, record-wait = 60s }"));
+        await rig.ModulesReadyAsync();
+        await EventFilter.Warning(contains: "was not confirmed within").ExpectAsync(0, async () =>
+        {
+            await rig.SubmitAsync([.. Enumerable.Range(1, 4).Select(i => Job($"job-{i}", $"held {i}", to: $"+42077700000{i}"))]);
+            for (var i = 1; i <= 4; i++)
+                Assert.Equal(["Queued", "Sending", "Sent"], (await rig.JobReachesAsync("alice", $"job-{i}", JobState.Sent)).History.Select(h => h.State.ToString()));
+        });
+        Assert.Equal(4, rig.Modem(1).Status().Sent);
+        await NoErrorsLoggedAsync();
+    }
+
+    [Fact]
     public async Task A_GSM7_text_goes_as_GSM7_and_the_extension_characters_survive()
     {
         var rig = Start(Settings(modules: 1));
