@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
 namespace Gateway.AutoClip;
@@ -70,17 +71,17 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
             "E1" => new AutoClipWritten(r.Read7BitEncodedInt64(), r.ReadString(), r.ReadString(), r.ReadInt64()),
             "E2" => ReadExpired(r),
             "E3" => new AutoClipErased(r.Read7BitEncodedInt64(), r.ReadString(), r.ReadInt64()),
-            "C1" => new RecordAutoClip(r.ReadString(), r.ReadString(), r.ReadString(), ReadTime(r)),
+            "C1" => new RecordAutoClip(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadTime()),
             "C2" => new LookupReplyOwner(r.ReadString(), r.ReadString()),
             "C3" => new LookupStickyModule(r.ReadString(), r.ReadString()),
-            "C4" => ReadList(r),
+            "C4" => ReadQuery(r),
             "C5" => new DeleteAutoClip(r.ReadString(), r.ReadString()),
             "C6" => new WakeAutoClipBucket(r.Read7BitEncodedInt()),
-            "C7" => new ListAutoClipBucket(r.Read7BitEncodedInt(), ReadList(r)),
+            "C7" => new ListAutoClipBucket(r.Read7BitEncodedInt(), ReadQuery(r)),
             "R1" => new AutoClipRecorded(r.ReadString(), r.ReadString()),
             "R2" => new AutoClipRefused(r.ReadString(), r.ReadString(), r.ReadString()),
-            "R3" => new ReplyOwner(r.ReadString(), r.ReadString(), ReadNullable(r)),
-            "R4" => new StickyModule(r.ReadString(), r.ReadString(), ReadNullable(r)),
+            "R3" => new ReplyOwner(r.ReadString(), r.ReadString(), r.ReadNullableString()),
+            "R4" => new StickyModule(r.ReadString(), r.ReadString(), r.ReadNullableString()),
             "R5" => ReadRecords(r),
             "R6" => new AutoClipDeleted(r.ReadString(), r.ReadString(), r.ReadBoolean()),
             _ => throw new SerializationException($"unknown AutoCLIP manifest \"{manifest}\""),
@@ -94,17 +95,17 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
             case AutoClipWritten e: w.Write7BitEncodedInt64(e.Number); w.Write(e.Module); w.Write(e.User); w.Write(e.AtMs); break;
             case AutoClipsExpired e: WriteExpired(w, e); break;
             case AutoClipErased e: w.Write7BitEncodedInt64(e.Number); w.Write(e.Module); w.Write(e.AtMs); break;
-            case RecordAutoClip c: w.Write(c.Number); w.Write(c.Module); w.Write(c.User); WriteTime(w, c.SentAt); break;
+            case RecordAutoClip c: w.Write(c.Number); w.Write(c.Module); w.Write(c.User); w.WriteTime(c.SentAt); break;
             case LookupReplyOwner c: w.Write(c.Number); w.Write(c.Module); break;
             case LookupStickyModule c: w.Write(c.User); w.Write(c.Number); break;
-            case ListAutoClip c: WriteList(w, c); break;
+            case ListAutoClip c: WriteQuery(w, c); break;
             case DeleteAutoClip c: w.Write(c.Number); w.Write(c.Module); break;
             case WakeAutoClipBucket c: w.Write7BitEncodedInt(c.Bucket); break;
-            case ListAutoClipBucket c: w.Write7BitEncodedInt(c.Bucket); WriteList(w, c.Query); break;
+            case ListAutoClipBucket c: w.Write7BitEncodedInt(c.Bucket); WriteQuery(w, c.Query); break;
             case AutoClipRecorded m: w.Write(m.Number); w.Write(m.Module); break;
             case AutoClipRefused m: w.Write(m.Number); w.Write(m.Module); w.Write(m.Reason); break;
-            case ReplyOwner m: w.Write(m.Number); w.Write(m.Module); WriteNullable(w, m.User); break;
-            case StickyModule m: w.Write(m.User); w.Write(m.Number); WriteNullable(w, m.Module); break;
+            case ReplyOwner m: w.Write(m.Number); w.Write(m.Module); w.WriteNullableString(m.User); break;
+            case StickyModule m: w.Write(m.User); w.Write(m.Number); w.WriteNullableString(m.Module); break;
             case AutoClipList m: WriteRecords(w, m); break;
             case AutoClipDeleted m: w.Write(m.Number); w.Write(m.Module); w.Write(m.Existed); break;
             default: throw new ArgumentException($"{o.GetType()} is not written by {nameof(AutoClipSerializer)}", nameof(o));
@@ -122,59 +123,52 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
                 ids[key.Module] = modules.Count;
                 modules.Add(key.Module);
             }
-        w.Write7BitEncodedInt(modules.Count);
-        foreach (var m in modules) w.Write(m);
-        w.Write7BitEncodedInt(e.Keys.Length);
-        foreach (var key in e.Keys)
+        w.WriteStrings(modules);
+        w.WriteList(e.Keys, (x, key) =>
         {
-            w.Write7BitEncodedInt64(key.Number);
-            w.Write7BitEncodedInt(ids[key.Module]);
-        }
+            x.Write7BitEncodedInt64(key.Number);
+            x.Write7BitEncodedInt(ids[key.Module]);
+        });
     }
 
     private static AutoClipsExpired ReadExpired(BinaryReader r)
     {
         var at = r.ReadInt64();
-        var modules = new string[Count(r)];
-        for (var i = 0; i < modules.Length; i++) modules[i] = r.ReadString();
-        var count = Count(r);
-        var keys = ImmutableArray.CreateBuilder<AutoClipKey>(count);
-        for (var i = 0; i < count; i++)
+        var modules = r.ReadStrings();
+        var keys = r.ReadList(x =>
         {
-            var number = r.Read7BitEncodedInt64();
-            var module = r.Read7BitEncodedInt();
+            var number = x.Read7BitEncodedInt64();
+            var module = x.Read7BitEncodedInt();
             if (module < 0 || module >= modules.Length) throw new SerializationException("AutoCLIP expiry event names a module it does not list");
-            keys.Add(new AutoClipKey(number, modules[module]));
-        }
-        return new AutoClipsExpired(keys.MoveToImmutable(), at);
+            return new AutoClipKey(number, modules[module]);
+        });
+        return new AutoClipsExpired(keys, at);
     }
 
-    private static void WriteList(BinaryWriter w, ListAutoClip c)
+    private static void WriteQuery(BinaryWriter w, ListAutoClip c)
     {
-        WriteNullable(w, c.NumberPrefix);
-        WriteNullable(w, c.User);
-        WriteNullable(w, c.Module);
+        w.WriteNullableString(c.NumberPrefix);
+        w.WriteNullableString(c.User);
+        w.WriteNullableString(c.Module);
         w.Write7BitEncodedInt(c.Limit);
     }
 
-    private static ListAutoClip ReadList(BinaryReader r) => new(ReadNullable(r), ReadNullable(r), ReadNullable(r), r.Read7BitEncodedInt());
+    private static ListAutoClip ReadQuery(BinaryReader r) => new(r.ReadNullableString(), r.ReadNullableString(), r.ReadNullableString(), r.Read7BitEncodedInt());
 
     private static void WriteRecords(BinaryWriter w, AutoClipList list)
     {
         w.Write(list.Truncated);
         w.Write7BitEncodedInt(list.BucketsUnanswered);
         w.Write7BitEncodedInt(list.Matched);
-        w.Write7BitEncodedInt(list.Records.Count);
-        foreach (var rec in list.Records)
+        w.WriteList(list.Records, (x, rec) =>
         {
-            w.Write(rec.Number);
-            w.Write(rec.Module);
-            w.Write(rec.User);
-            WriteTime(w, rec.Created);
-            WriteTime(w, rec.LastUsed);
-            w.Write(rec.ExpiresAt is not null);
-            if (rec.ExpiresAt is { } at) WriteTime(w, at);
-        }
+            x.Write(rec.Number);
+            x.Write(rec.Module);
+            x.Write(rec.User);
+            x.WriteTime(rec.Created);
+            x.WriteTime(rec.LastUsed);
+            x.WriteOptionalTime(rec.ExpiresAt);
+        });
     }
 
     private static AutoClipList ReadRecords(BinaryReader r)
@@ -182,39 +176,7 @@ public sealed class AutoClipSerializer(ExtendedActorSystem system) : SerializerW
         var truncated = r.ReadBoolean();
         var unanswered = r.Read7BitEncodedInt();
         var matched = r.Read7BitEncodedInt();
-        var records = new AutoClipRecord[Count(r)];
-        for (var i = 0; i < records.Length; i++)
-            records[i] = new AutoClipRecord(r.ReadString(), r.ReadString(), r.ReadString(), ReadTime(r), ReadTime(r),
-                r.ReadBoolean() ? ReadTime(r) : null);
+        var records = r.ReadList(x => new AutoClipRecord(x.ReadString(), x.ReadString(), x.ReadString(), x.ReadTime(), x.ReadTime(), x.ReadOptionalTime()));
         return new AutoClipList(records, truncated, unanswered, matched);
     }
-
-    private static int Count(BinaryReader r)
-    {
-        var count = r.Read7BitEncodedInt();
-        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position)
-            throw new SerializationException($"AutoCLIP data claims {count} items but is shorter than that");
-        return count;
-    }
-
-    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
-    {
-        w.Write(t.UtcTicks);
-        w.Write((short)t.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        var offset = TimeSpan.FromMinutes(r.ReadInt16());
-        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(offset);
-    }
-
-    private static void WriteNullable(BinaryWriter w, string? s)
-    {
-        w.Write(s is not null);
-        if (s is not null) w.Write(s);
-    }
-
-    private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
 namespace Gateway.Clustering;
@@ -51,8 +52,7 @@ public sealed class NodeCompatibilitySerializer(ExtendedActorSystem system) : Se
                     break;
                 case CompatibilityRefused r:
                     w.Write(r.NodeName);
-                    w.Write7BitEncodedInt(r.Problems.Length);
-                    foreach (var p in r.Problems) w.Write(p);
+                    w.WriteStrings(r.Problems);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not written by {nameof(NodeCompatibilitySerializer)}", nameof(obj));
@@ -68,7 +68,7 @@ public sealed class NodeCompatibilitySerializer(ExtendedActorSystem system) : Se
         {
             "C1" => new CheckCompatibility(new NodeFingerprint(r.ReadString(), ReadMap(r), ReadMap(r))),
             "R1" => new CompatibilityConfirmed(r.ReadString()),
-            "R2" => new CompatibilityRefused(r.ReadString(), ReadStrings(r)),
+            "R2" => new CompatibilityRefused(r.ReadString(), r.ReadStrings()),
             _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(NodeCompatibilitySerializer)}"),
         };
     }
@@ -83,29 +83,11 @@ public sealed class NodeCompatibilitySerializer(ExtendedActorSystem system) : Se
         }
     }
 
-    /// <summary>Counts are bounded: a node has at most a few thousand modules; anything larger is garbage.</summary>
-    private const int MaxEntries = 100_000;
-
     private static ImmutableSortedDictionary<string, string> ReadMap(BinaryReader r)
     {
-        var count = ReadCount(r);
+        var count = r.ReadCount();
         var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++) builder[r.ReadString()] = r.ReadString();
         return builder.ToImmutable();
-    }
-
-    private static ImmutableArray<string> ReadStrings(BinaryReader r)
-    {
-        var count = ReadCount(r);
-        var builder = ImmutableArray.CreateBuilder<string>(count);
-        for (var i = 0; i < count; i++) builder.Add(r.ReadString());
-        return builder.MoveToImmutable();
-    }
-
-    private static int ReadCount(BinaryReader r)
-    {
-        var count = r.Read7BitEncodedInt();
-        if (count is < 0 or > MaxEntries) throw new SerializationException($"entry count {count} out of range");
-        return count;
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 using Gateway.Sms;
 
@@ -92,12 +92,12 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
         {
             "E1" => new InboxMessageStored(ReadInboxMessage(r)),
             "E2" => new InboxMessagesDeleted(ReadLongs(r)),
-            "E3" => new OutgoingJobsAccepted(r.ReadString(), ReadList(r, ReadOutgoingSms)),
+            "E3" => new OutgoingJobsAccepted(r.ReadString(), r.ReadList(ReadOutgoingSms)),
             "E4" => new JobProgressed(r.ReadString(), ReadJobStatus(r)),
             "S1" => ReadState(r),
-            "C1" => new SubmitOutgoing(r.ReadString(), r.ReadString(), ReadList(r, ReadOutgoingSms)),
+            "C1" => new SubmitOutgoing(r.ReadString(), r.ReadString(), r.ReadList(ReadOutgoingSms)),
             "C2" => new DeliverSms(r.ReadString(), r.ReadString(), ReadIncomingSms(r)),
-            "C3" => new DeliverMail(r.ReadString(), r.ReadString(), ReadBytes(r)),
+            "C3" => new DeliverMail(r.ReadString(), r.ReadString(), r.ReadLengthPrefixedBytes()),
             "C4" => new RecordJobProgress(r.ReadString(), r.ReadString(), ReadJobStatus(r)),
             "C5" => new GetOutgoingJobs(r.ReadString()),
             "C6" => new GetMailboxStatus(r.ReadString()),
@@ -106,22 +106,22 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
             "C9" => new FetchMessages(r.ReadString(), ReadLongs(r)),
             "C10" => new CommitDeletions(r.ReadString(), ReadLongs(r)),
             "C11" => new ReleaseMaildrop(r.ReadString()),
-            "R1" => new OutgoingAccepted(r.ReadString(), ReadList(r, x => x.ReadString())),
+            "R1" => new OutgoingAccepted(r.ReadString(), r.ReadStrings()),
             "R2" => new OutgoingRefused(r.ReadString(), r.ReadString()),
             "R3" => new OutgoingJobQueued(ReadOutgoingSms(r)),
             "R4" => new JobProgressRecorded(r.ReadString(), (JobState)r.ReadByte()),
             "R5" => new JobProgressRefused(r.ReadString(), r.ReadString()),
-            "R6" => new OutgoingJobsResult(r.ReadString(), ReadList(r, ReadJobRecord)),
+            "R6" => new OutgoingJobsResult(r.ReadString(), r.ReadList(ReadJobRecord)),
             "R7" => new SmsStored(r.ReadString(), r.ReadString()),
             "R8" => new MailStored(r.ReadString(), r.ReadString()),
             "R9" => new MailboxFull(r.ReadString(), r.ReadString()),
             "R10" => new DeliveryFailed(r.ReadString(), r.ReadString()),
             "R11" => new MailboxStatus(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt(),
-                r.Read7BitEncodedInt(), ReadNullable(r)),
+                r.Read7BitEncodedInt(), r.ReadNullableString()),
             "R12" => new NoSuchMailbox(r.ReadString()),
-            "R13" => new MaildropLocked(r.ReadString(), ReadList(r, x => new MaildropEntry(x.Read7BitEncodedInt64(), x.ReadString(), x.Read7BitEncodedInt()))),
+            "R13" => new MaildropLocked(r.ReadString(), r.ReadList(x => new MaildropEntry(x.Read7BitEncodedInt64(), x.ReadString(), x.Read7BitEncodedInt()))),
             "R14" => new MaildropInUse(r.ReadString(), r.ReadString()),
-            "R15" => new MessagesFetched(r.ReadString(), ReadList(r, x => new FetchedMessage(x.Read7BitEncodedInt64(), ReadBytes(x)))),
+            "R15" => new MessagesFetched(r.ReadString(), r.ReadList(x => new FetchedMessage(x.Read7BitEncodedInt64(), x.ReadLengthPrefixedBytes()))),
             "R16" => new DeletionsCommitted(r.ReadString(), r.Read7BitEncodedInt()),
             "R17" => new CommitFailed(r.ReadString(), r.ReadString()),
             "R18" => new MaildropNotLocked(r.ReadString()),
@@ -135,12 +135,12 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
         {
             case InboxMessageStored e: WriteInboxMessage(w, e.Message); break;
             case InboxMessagesDeleted e: WriteLongs(w, e.Numbers); break;
-            case OutgoingJobsAccepted e: w.Write(e.SubmissionId); WriteList(w, e.Jobs, WriteOutgoingSms); break;
+            case OutgoingJobsAccepted e: w.Write(e.SubmissionId); w.WriteList(e.Jobs, WriteOutgoingSms); break;
             case JobProgressed e: w.Write(e.JobId); WriteJobStatus(w, e.Status); break;
             case MailboxState s: WriteState(w, s); break;
-            case SubmitOutgoing c: w.Write(c.User); w.Write(c.SubmissionId); WriteList(w, c.Jobs, WriteOutgoingSms); break;
+            case SubmitOutgoing c: w.Write(c.User); w.Write(c.SubmissionId); w.WriteList(c.Jobs, WriteOutgoingSms); break;
             case DeliverSms c: w.Write(c.User); w.Write(c.DeliveryId); WriteIncomingSms(w, c.Sms); break;
-            case DeliverMail c: w.Write(c.User); w.Write(c.DeliveryId); WriteBytes(w, c.Message); break;
+            case DeliverMail c: w.Write(c.User); w.Write(c.DeliveryId); w.WriteLengthPrefixedBytes(c.Message); break;
             case RecordJobProgress c: w.Write(c.User); w.Write(c.JobId); WriteJobStatus(w, c.Status); break;
             case GetOutgoingJobs c: w.Write(c.User); break;
             case GetMailboxStatus c: w.Write(c.User); break;
@@ -149,27 +149,27 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
             case FetchMessages c: w.Write(c.User); WriteLongs(w, c.Numbers); break;
             case CommitDeletions c: w.Write(c.User); WriteLongs(w, c.Numbers); break;
             case ReleaseMaildrop c: w.Write(c.User); break;
-            case OutgoingAccepted m: w.Write(m.SubmissionId); WriteList(w, m.JobIds, (x, id) => x.Write(id)); break;
+            case OutgoingAccepted m: w.Write(m.SubmissionId); w.WriteStrings(m.JobIds); break;
             case OutgoingRefused m: w.Write(m.SubmissionId); w.Write(m.Reason); break;
             case OutgoingJobQueued m: WriteOutgoingSms(w, m.Job); break;
             case JobProgressRecorded m: w.Write(m.JobId); w.Write((byte)m.State); break;
             case JobProgressRefused m: w.Write(m.JobId); w.Write(m.Reason); break;
-            case OutgoingJobsResult m: w.Write(m.User); WriteList(w, m.Jobs, WriteJobRecord); break;
+            case OutgoingJobsResult m: w.Write(m.User); w.WriteList(m.Jobs, WriteJobRecord); break;
             case SmsStored m: w.Write(m.DeliveryId); w.Write(m.Uid); break;
             case MailStored m: w.Write(m.DeliveryId); w.Write(m.Uid); break;
             case MailboxFull m: w.Write(m.DeliveryId); w.Write(m.Reason); break;
             case DeliveryFailed m: w.Write(m.DeliveryId); w.Write(m.Reason); break;
             case MailboxStatus m:
                 w.Write(m.User); w.Write7BitEncodedInt(m.Messages); w.Write7BitEncodedInt64(m.Bytes);
-                w.Write7BitEncodedInt(m.PendingJobs); w.Write7BitEncodedInt(m.Jobs); WriteNullable(w, m.LockedBy);
+                w.Write7BitEncodedInt(m.PendingJobs); w.Write7BitEncodedInt(m.Jobs); w.WriteNullableString(m.LockedBy);
                 break;
             case NoSuchMailbox m: w.Write(m.User); break;
             case MaildropLocked m:
                 w.Write(m.User);
-                WriteList(w, m.Messages, (x, e) => { x.Write7BitEncodedInt64(e.Number); x.Write(e.Uid); x.Write7BitEncodedInt(e.Size); });
+                w.WriteList(m.Messages, (x, e) => { x.Write7BitEncodedInt64(e.Number); x.Write(e.Uid); x.Write7BitEncodedInt(e.Size); });
                 break;
             case MaildropInUse m: w.Write(m.User); w.Write(m.HeldBy); break;
-            case MessagesFetched m: w.Write(m.User); WriteList(w, m.Messages, (x, f) => { x.Write7BitEncodedInt64(f.Number); WriteBytes(x, f.Content); }); break;
+            case MessagesFetched m: w.Write(m.User); w.WriteList(m.Messages, (x, f) => { x.Write7BitEncodedInt64(f.Number); x.WriteLengthPrefixedBytes(f.Content); }); break;
             case DeletionsCommitted m: w.Write(m.User); w.Write7BitEncodedInt(m.Deleted); break;
             case CommitFailed m: w.Write(m.User); w.Write(m.Reason); break;
             case MaildropNotLocked m: w.Write(m.User); break;
@@ -245,13 +245,13 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
     private static void WriteInboxMessage(BinaryWriter w, InboxMessage m)
     {
         w.Write7BitEncodedInt64(m.Number);
-        WriteTime(w, m.StoredAt);
-        WriteNullable(w, m.DeliveryId);
-        WriteBytes(w, m.Content);
+        w.WriteTime(m.StoredAt);
+        w.WriteNullableString(m.DeliveryId);
+        w.WriteLengthPrefixedBytes(m.Content);
     }
 
     private static InboxMessage ReadInboxMessage(BinaryReader r) =>
-        new(r.Read7BitEncodedInt64(), ReadTime(r), ReadNullable(r), ReadBytes(r));
+        new(r.Read7BitEncodedInt64(), r.ReadTime(), r.ReadNullableString(), r.ReadLengthPrefixedBytes());
 
     private static void WriteOutgoingSms(BinaryWriter w, OutgoingSms s)
     {
@@ -261,118 +261,63 @@ public sealed class MailboxSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(s.Text);
         w.Write((byte)s.Coding);
         w.Write7BitEncodedInt(s.Parts);
-        WriteTime(w, s.AcceptedAt);
-        WriteNullable(w, s.MessageId);
-        WriteNullable(w, s.Subject);
-        WriteList(w, s.Notes, (x, n) => x.Write(n));
+        w.WriteTime(s.AcceptedAt);
+        w.WriteNullableString(s.MessageId);
+        w.WriteNullableString(s.Subject);
+        w.WriteStrings(s.Notes);
     }
 
     private static OutgoingSms ReadOutgoingSms(BinaryReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), (SmsCoding)r.ReadByte(), r.Read7BitEncodedInt(),
-        ReadTime(r), ReadNullable(r), ReadNullable(r), ReadList(r, x => x.ReadString()));
+        r.ReadTime(), r.ReadNullableString(), r.ReadNullableString(), r.ReadStrings());
 
     private static void WriteJobStatus(BinaryWriter w, JobStatus s)
     {
         w.Write((byte)s.State);
-        WriteTime(w, s.At);
-        WriteNullable(w, s.Module);
-        WriteList(w, s.References, (x, mr) => x.Write7BitEncodedInt(mr));
-        WriteNullable(w, s.Reason);
+        w.WriteTime(s.At);
+        w.WriteNullableString(s.Module);
+        w.Write7BitEncodedInts(s.References);
+        w.WriteNullableString(s.Reason);
     }
 
     private static JobStatus ReadJobStatus(BinaryReader r) =>
-        new((JobState)r.ReadByte(), ReadTime(r), ReadNullable(r), ReadList(r, x => x.Read7BitEncodedInt()), ReadNullable(r));
+        new((JobState)r.ReadByte(), r.ReadTime(), r.ReadNullableString(), r.Read7BitEncodedInts(), r.ReadNullableString());
 
     private static void WriteJobRecord(BinaryWriter w, OutgoingJobRecord j)
     {
         WriteOutgoingSms(w, j.Job);
         w.Write(j.SubmissionId);
         w.Write7BitEncodedInt64(j.Order);
-        WriteList(w, j.History, WriteJobStatus);
+        w.WriteList(j.History, WriteJobStatus);
     }
 
     private static OutgoingJobRecord ReadJobRecord(BinaryReader r) =>
-        new(ReadOutgoingSms(r), r.ReadString(), r.Read7BitEncodedInt64(), ImmutableList.CreateRange(ReadList(r, ReadJobStatus)));
+        new(ReadOutgoingSms(r), r.ReadString(), r.Read7BitEncodedInt64(), ImmutableList.CreateRange(r.ReadList(ReadJobStatus)));
 
     private static void WriteIncomingSms(BinaryWriter w, IncomingSms s)
     {
         w.Write((byte)s.Sender.Type);
         w.Write(s.Sender.Value);
-        WriteTime(w, s.Timestamp);
+        w.WriteTime(s.Timestamp);
         w.Write(s.Text);
         w.Write(s.Module);
         w.Write(s.Group);
-        WriteNullable(w, s.SimNumber);
+        w.WriteNullableString(s.SimNumber);
         w.Write7BitEncodedInt(s.Parts);
-        WriteList(w, s.MissingParts.IsDefault ? [] : s.MissingParts, (x, part) => x.Write7BitEncodedInt(part));
+        w.Write7BitEncodedInts(s.MissingParts);
     }
 
     private static IncomingSms ReadIncomingSms(BinaryReader r)
     {
         var sms = new IncomingSms(
-            new SmsAddress((AddressType)r.ReadByte(), r.ReadString()), ReadTime(r), r.ReadString(), r.ReadString(), r.ReadString(),
-            ReadNullable(r), r.Read7BitEncodedInt());
-        var missing = ReadList(r, x => x.Read7BitEncodedInt());
+            new SmsAddress((AddressType)r.ReadByte(), r.ReadString()), r.ReadTime(), r.ReadString(), r.ReadString(), r.ReadString(),
+            r.ReadNullableString(), r.Read7BitEncodedInt());
+        var missing = r.Read7BitEncodedInts();
         return missing.IsEmpty ? sms : sms with { MissingParts = missing };
     }
 
-    // ------------------------------------------------------------------ primitives
-
-    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
-    {
-        w.Write(t.UtcTicks);
-        w.Write((short)t.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        var offset = TimeSpan.FromMinutes(r.ReadInt16());
-        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(offset);
-    }
-
-    private static void WriteNullable(BinaryWriter w, string? s)
-    {
-        w.Write(s is not null);
-        if (s is not null) w.Write(s);
-    }
-
-    private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
-
-    private static void WriteBytes(BinaryWriter w, ImmutableArray<byte> bytes)
-    {
-        var span = bytes.IsDefault ? ReadOnlySpan<byte>.Empty : bytes.AsSpan();
-        w.Write7BitEncodedInt(span.Length);
-        w.Write(span);
-    }
-
-    private static ImmutableArray<byte> ReadBytes(BinaryReader r)
-    {
-        var length = r.Read7BitEncodedInt();
-        var bytes = r.ReadBytes(length);
-        if (bytes.Length != length) throw new SerializationException("mailbox data ends inside a message body");
-        return ImmutableCollectionsMarshal.AsImmutableArray(bytes);
-    }
-
     private static void WriteLongs(BinaryWriter w, ImmutableArray<long> values) =>
-        WriteList(w, values.IsDefault ? [] : values, (x, v) => x.Write7BitEncodedInt64(v));
+        w.WriteList(values.IsDefault ? [] : values, static (x, v) => x.Write7BitEncodedInt64(v));
 
-    private static ImmutableArray<long> ReadLongs(BinaryReader r) => ReadList(r, x => x.Read7BitEncodedInt64());
-
-    private static void WriteList<T>(BinaryWriter w, IEnumerable<T> items, Action<BinaryWriter, T> write)
-    {
-        var list = items as IReadOnlyCollection<T> ?? items.ToArray();
-        w.Write7BitEncodedInt(list.Count);
-        foreach (var item in list) write(w, item);
-    }
-
-    private static ImmutableArray<T> ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
-    {
-        var count = r.Read7BitEncodedInt();
-        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position)
-            throw new SerializationException($"mailbox data claims {count} items but is shorter than that");
-        var builder = ImmutableArray.CreateBuilder<T>(count);
-        for (var i = 0; i < count; i++) builder.Add(read(r));
-        return builder.MoveToImmutable();
-    }
+    private static ImmutableArray<long> ReadLongs(BinaryReader r) => r.ReadList(static x => x.Read7BitEncodedInt64());
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using Gateway.Sms;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
@@ -62,13 +63,13 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
             {
                 case ModuleUsageRecorded e:
                     w.Write7BitEncodedInt(e.Parts);
-                    WriteTime(w, e.At);
+                    w.WriteTime(e.At);
                     break;
                 case ModuleUsage u:
                     w.Write(u.Day.DayNumber);
                     w.Write7BitEncodedInt(u.SentToday);
                     w.Write7BitEncodedInt(u.SentThisMonth);
-                    WriteOptionalTime(w, u.LastSentAt);
+                    w.WriteOptionalTime(u.LastSentAt);
                     break;
                 case SendSms m:
                     w.Write(m.Module);
@@ -79,12 +80,12 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
                 case SmsSent m:
                     w.Write(m.Module);
                     w.Write(m.JobId);
-                    WriteInts(w, m.MessageReferences);
+                    WriteInt32s(w, m.MessageReferences);
                     break;
                 case SmsSendFailed m:
                     w.Write(m.Module);
                     w.Write(m.JobId);
-                    WriteInts(w, m.SentReferences);
+                    WriteInt32s(w, m.SentReferences);
                     w.Write(m.Reason);
                     w.Write(m.Retryable);
                     w.Write(m.ModuleAtLimit);
@@ -110,7 +111,7 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
                 case StatusReportReceived m:
                     w.Write(m.Module);
                     WriteStatusReport(w, m.Report);
-                    WriteOptionalString(w, m.JobId);
+                    w.WriteNullableString(m.JobId);
                     WriteOptionalInt(w, m.PartIndex);
                     break;
                 case ConfirmStored m:
@@ -152,18 +153,18 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         return manifest switch
         {
-            "U1" => new ModuleUsageRecorded(r.Read7BitEncodedInt(), ReadTime(r)),
-            "S1" => new ModuleUsage(DateOnly.FromDayNumber(r.ReadInt32()), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalTime(r)),
+            "U1" => new ModuleUsageRecorded(r.Read7BitEncodedInt(), r.ReadTime()),
+            "S1" => new ModuleUsage(DateOnly.FromDayNumber(r.ReadInt32()), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadOptionalTime()),
             "M1" => new SendSms(r.ReadString(), r.ReadString(), ReadSubmits(r)),
-            "M2" => new SmsSent(r.ReadString(), r.ReadString(), ReadInts(r)),
-            "M3" => new SmsSendFailed(r.ReadString(), r.ReadString(), ReadInts(r), r.ReadString(), r.ReadBoolean(), r.ReadBoolean()),
+            "M2" => new SmsSent(r.ReadString(), r.ReadString(), ReadInt32s(r)),
+            "M3" => new SmsSendFailed(r.ReadString(), r.ReadString(), ReadInt32s(r), r.ReadString(), r.ReadBoolean(), r.ReadBoolean()),
             "M4" => ReadStatus(r),
             "M5" => new GetModuleStatus(r.ReadString()),
             "M6" => new SubscribeModuleStatus(ResolveRef(r.ReadString())),
             "M7" => new UnsubscribeModuleStatus(ResolveRef(r.ReadString())),
             "M8" => GetModemBankStatus.Instance,
             "M9" => ReadBankStatus(r),
-            "M10" => new StatusReportReceived(r.ReadString(), ReadStatusReport(r), ReadOptionalString(r), ReadOptionalInt(r)),
+            "M10" => new StatusReportReceived(r.ReadString(), ReadStatusReport(r), r.ReadNullableString(), ReadOptionalInt(r)),
             "M11" => new ConfirmStored(r.ReadString(), r.ReadString()),
             "M12" => new SmsReceived(r.ReadString(), r.ReadString(), ReadDeliver(r), r.ReadString(), ReadOptionalInt(r), r.Read7BitEncodedInt()),
             "M13" => new UndecodableSmsReceived(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadOptionalInt(r), r.Read7BitEncodedInt()),
@@ -193,17 +194,17 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
         w.Write(s.Module);
         w.Write(s.Endpoint);
         w.Write((byte)s.State);
-        WriteTime(w, s.Since);
+        w.WriteTime(s.Since);
         w.Write(s.Registered);
         WriteOptionalInt(w, s.SignalCsq);
         WriteOptionalInt(w, s.SignalDbm);
-        WriteOptionalString(w, s.Operator);
+        w.WriteNullableString(s.Operator);
         w.Write7BitEncodedInt(s.QueueLength);
         w.Write7BitEncodedInt(s.InFlight);
         w.Write7BitEncodedInt(s.AwaitingConfirmation);
-        WriteOptionalString(w, s.LastError);
+        w.WriteNullableString(s.LastError);
         w.Write(s.NeedsOperator);
-        WriteOptionalTime(w, s.ReopenAt);
+        w.WriteOptionalTime(s.ReopenAt);
         w.Write(s.Usage is not null);
         if (s.Usage is { } u)
         {
@@ -211,7 +212,7 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
             w.Write7BitEncodedInt(u.SentThisMonth);
             WriteOptionalInt(w, u.RemainingToday);
             WriteOptionalInt(w, u.RemainingThisMonth);
-            WriteOptionalTime(w, u.NextSendAt);
+            w.WriteOptionalTime(u.NextSendAt);
         }
     }
 
@@ -220,19 +221,19 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
         Module: r.ReadString(),
         Endpoint: r.ReadString(),
         State: (ModuleState)r.ReadByte(),
-        Since: ReadTime(r),
+        Since: r.ReadTime(),
         Registered: r.ReadBoolean(),
         SignalCsq: ReadOptionalInt(r),
         SignalDbm: ReadOptionalInt(r),
-        Operator: ReadOptionalString(r),
+        Operator: r.ReadNullableString(),
         QueueLength: r.Read7BitEncodedInt(),
         InFlight: r.Read7BitEncodedInt(),
         AwaitingConfirmation: r.Read7BitEncodedInt(),
-        LastError: ReadOptionalString(r),
+        LastError: r.ReadNullableString(),
         NeedsOperator: r.ReadBoolean(),
-        ReopenAt: ReadOptionalTime(r),
+        ReopenAt: r.ReadOptionalTime(),
         Usage: r.ReadBoolean()
-            ? new ModuleUsageStatus(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalInt(r), ReadOptionalInt(r), ReadOptionalTime(r))
+            ? new ModuleUsageStatus(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalInt(r), ReadOptionalInt(r), r.ReadOptionalTime())
             : null);
 
     private static void WriteSubmit(BinaryWriter w, SmsSubmit s)
@@ -241,7 +242,7 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
         WriteAddress(w, s.Destination);
         w.Write((byte)s.Coding);
         w.Write(s.Text);
-        WriteBytes(w, s.Data);
+        w.WriteLengthPrefixedBytes(s.Data);
         WriteConcat(w, s.Concat);
         w.Write(s.StatusReportRequested);
         w.Write(s.ValidityPeriod.HasValue);
@@ -251,10 +252,10 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static IReadOnlyList<SmsSubmit> ReadSubmits(BinaryReader r)
     {
-        var n = r.Read7BitEncodedInt();
+        var n = r.ReadCount();
         var parts = new SmsSubmit[n];
         for (var i = 0; i < n; i++)
-            parts[i] = new SmsSubmit(r.ReadInt16(), ReadAddress(r), (SmsCoding)r.ReadByte(), r.ReadString(), ReadBytes(r), ReadConcat(r),
+            parts[i] = new SmsSubmit(r.ReadInt16(), ReadAddress(r), (SmsCoding)r.ReadByte(), r.ReadString(), r.ReadLengthPrefixedBytes(), ReadConcat(r),
                 r.ReadBoolean(), r.ReadBoolean() ? TimeSpan.FromTicks(r.ReadInt64()) : null, (MessageClass)r.ReadByte());
         return ImmutableArray.Create(parts);
     }
@@ -262,32 +263,32 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
     private static void WriteDeliver(BinaryWriter w, SmsDeliver d)
     {
         WriteAddress(w, d.Originator);
-        WriteTime(w, d.Timestamp);
+        w.WriteTime(d.Timestamp);
         w.Write((byte)d.Coding);
         w.Write((byte)d.Class);
         w.Write(d.Text);
-        WriteBytes(w, d.Data);
+        w.WriteLengthPrefixedBytes(d.Data);
         WriteConcat(w, d.Concat);
-        WriteOptionalString(w, d.ServiceCentre);
+        w.WriteNullableString(d.ServiceCentre);
         w.Write(d.StatusReportIndication);
         w.Write((byte)d.ProtocolIdentifier);
     }
 
-    private static SmsDeliver ReadDeliver(BinaryReader r) => new(ReadAddress(r), ReadTime(r), (SmsCoding)r.ReadByte(), (MessageClass)r.ReadByte(),
-        r.ReadString(), ReadBytes(r), ReadConcat(r), ReadOptionalString(r), r.ReadBoolean(), r.ReadByte());
+    private static SmsDeliver ReadDeliver(BinaryReader r) => new(ReadAddress(r), r.ReadTime(), (SmsCoding)r.ReadByte(), (MessageClass)r.ReadByte(),
+        r.ReadString(), r.ReadLengthPrefixedBytes(), ReadConcat(r), r.ReadNullableString(), r.ReadBoolean(), r.ReadByte());
 
     private static void WriteStatusReport(BinaryWriter w, SmsStatusReport s)
     {
         w.Write((short)s.MessageReference);
         WriteAddress(w, s.Recipient);
-        WriteTime(w, s.ServiceCentreTimestamp);
-        WriteTime(w, s.DischargeTime);
+        w.WriteTime(s.ServiceCentreTimestamp);
+        w.WriteTime(s.DischargeTime);
         w.Write((short)s.Status);
-        WriteOptionalString(w, s.ServiceCentre);
+        w.WriteNullableString(s.ServiceCentre);
     }
 
     private static SmsStatusReport ReadStatusReport(BinaryReader r) =>
-        new(r.ReadInt16(), ReadAddress(r), ReadTime(r), ReadTime(r), r.ReadInt16(), ReadOptionalString(r));
+        new(r.ReadInt16(), ReadAddress(r), r.ReadTime(), r.ReadTime(), r.ReadInt16(), r.ReadNullableString());
 
     private static void WriteAddress(BinaryWriter w, SmsAddress a)
     {
@@ -310,37 +311,11 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
     private static ConcatInfo? ReadConcat(BinaryReader r) =>
         r.ReadBoolean() ? new ConcatInfo(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean()) : null;
 
-    private static void WriteBytes(BinaryWriter w, ImmutableArray<byte> bytes)
-    {
-        var span = bytes.IsDefault ? [] : bytes.AsSpan();
-        w.Write7BitEncodedInt(span.Length);
-        w.Write(span);
-    }
+    /// <summary>Message references as full 4-byte ints (the mailbox writes its lists of small numbers 7-bit encoded; this layout is the modem's own).</summary>
+    private static void WriteInt32s(BinaryWriter w, ImmutableArray<int> values) =>
+        w.WriteList(values.IsDefault ? [] : values, static (x, v) => x.Write(v));
 
-    private static ImmutableArray<byte> ReadBytes(BinaryReader r) => ImmutableArray.Create(r.ReadBytes(r.Read7BitEncodedInt()));
-
-    private static void WriteInts(BinaryWriter w, ImmutableArray<int> values)
-    {
-        var items = values.IsDefault ? [] : values;
-        w.Write7BitEncodedInt(items.Length);
-        foreach (var v in items) w.Write(v);
-    }
-
-    private static ImmutableArray<int> ReadInts(BinaryReader r)
-    {
-        var n = r.Read7BitEncodedInt();
-        var builder = ImmutableArray.CreateBuilder<int>(n);
-        for (var i = 0; i < n; i++) builder.Add(r.ReadInt32());
-        return builder.MoveToImmutable();
-    }
-
-    private static void WriteOptionalString(BinaryWriter w, string? s)
-    {
-        w.Write(s is not null);
-        if (s is not null) w.Write(s);
-    }
-
-    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static ImmutableArray<int> ReadInt32s(BinaryReader r) => r.ReadList(static x => x.ReadInt32());
 
     private static void WriteOptionalInt(BinaryWriter w, int? v)
     {
@@ -349,27 +324,4 @@ public sealed class ModemSerializer(ExtendedActorSystem system) : SerializerWith
     }
 
     private static int? ReadOptionalInt(BinaryReader r) => r.ReadBoolean() ? r.ReadInt32() : null;
-
-    private static void WriteOptionalTime(BinaryWriter w, DateTimeOffset? t)
-    {
-        w.Write(t.HasValue);
-        if (t is { } x) WriteTime(w, x);
-    }
-
-    private static DateTimeOffset? ReadOptionalTime(BinaryReader r) => r.ReadBoolean() ? ReadTime(r) : null;
-
-    /// <summary>A time with its zone offset: UTC ticks and offset minutes.</summary>
-    public static void WriteTime(BinaryWriter w, DateTimeOffset t)
-    {
-        w.Write(t.UtcTicks);
-        w.Write((short)t.Offset.TotalMinutes);
-    }
-
-    /// <summary>Reads what <see cref="WriteTime"/> wrote.</summary>
-    public static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        var offset = TimeSpan.FromMinutes(r.ReadInt16());
-        return new DateTimeOffset(ticks + offset.Ticks, offset);
-    }
 }

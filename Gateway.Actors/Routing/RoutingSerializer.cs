@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
 namespace Gateway.Routing;
@@ -53,15 +54,14 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
                     w.Write((short)e.Reference);
                     w.Write(e.JobId);
                     w.Write((byte)e.Status);
-                    WriteTime(w, e.Discharge);
-                    WriteTime(w, e.At);
+                    w.WriteTime(e.Discharge);
+                    w.WriteTime(e.At);
                     break;
                 case ResolutionReported e:
                     w.Write(e.JobId);
                     break;
                 case ResolutionsReported e:
-                    w.Write7BitEncodedInt(e.JobIds.Length);
-                    foreach (var id in e.JobIds) w.Write(id);
+                    w.WriteStrings(e.JobIds);
                     break;
                 case SentPartsLedger l:
                     WriteLedger(w, l);
@@ -89,9 +89,9 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             "P1" => ReadPartsSent(r),
             "X1" => new RecordSentParts(r.ReadString(), ReadPartsSent(r)),
             "X2" => new SentPartsRecorded(r.ReadString(), r.ReadString()),
-            "R1" => new PartReported(r.ReadInt16(), r.ReadString(), r.ReadByte(), ReadTime(r), ReadTime(r)),
+            "R1" => new PartReported(r.ReadInt16(), r.ReadString(), r.ReadByte(), r.ReadTime(), r.ReadTime()),
             "D1" => new ResolutionReported(r.ReadString()),
-            "D2" => new ResolutionsReported(ReadStrings(r)),
+            "D2" => new ResolutionsReported(r.ReadStrings()),
             "L1" => ReadLedger(r),
             _ => throw new SerializationException($"unknown manifest \"{manifest}\" for {nameof(RoutingSerializer)}"),
         };
@@ -103,29 +103,15 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(e.JobId);
         w.Write(e.Destination);
         w.Write(e.Preview);
-        w.Write7BitEncodedInt(e.References.Length);
-        foreach (var mr in e.References) w.Write((short)mr);
-        WriteTime(w, e.At);
-    }
-
-    private static ImmutableArray<string> ReadStrings(BinaryReader r)
-    {
-        var n = r.Read7BitEncodedInt();
-        var builder = ImmutableArray.CreateBuilder<string>(n);
-        for (var i = 0; i < n; i++) builder.Add(r.ReadString());
-        return builder.MoveToImmutable();
+        w.WriteList(e.References, static (x, mr) => x.Write((short)mr));
+        w.WriteTime(e.At);
     }
 
     private static PartsSent ReadPartsSent(BinaryReader r) =>
-        new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadReferences(r), ReadTime(r));
+        new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadReferences(r), r.ReadTime());
 
-    private static ImmutableArray<int> ReadReferences(BinaryReader r)
-    {
-        var n = r.Read7BitEncodedInt();
-        var builder = ImmutableArray.CreateBuilder<int>(n);
-        for (var i = 0; i < n; i++) builder.Add(r.ReadInt16());
-        return builder.MoveToImmutable();
-    }
+    /// <summary>TP-MRs as 2-byte ints (the modem's message lists write 4 bytes each; this layout is the index's own).</summary>
+    private static ImmutableArray<int> ReadReferences(BinaryReader r) => r.ReadList(static x => (int)x.ReadInt16());
 
     private static void WriteLedger(BinaryWriter w, SentPartsLedger l)
     {
@@ -140,7 +126,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             w.Write7BitEncodedInt(p.PartCount);
             w.Write(p.Destination);
             w.Write(p.Preview);
-            WriteTime(w, p.SentAt);
+            w.WriteTime(p.SentAt);
             w.Write((byte)p.Outcome);
             w.Write((short)(p.Status ?? -1));
             w.Write(p.Resolved);
@@ -155,7 +141,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             w.Write(u.Delivered);
             w.Write(u.Detail);
             w.Write(u.Preview);
-            WriteTime(w, u.At);
+            w.WriteTime(u.At);
         }
     }
 
@@ -172,7 +158,7 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
             var count = r.Read7BitEncodedInt();
             var destination = r.ReadString();
             var preview = r.ReadString();
-            var sentAt = ReadTime(r);
+            var sentAt = r.ReadTime();
             var outcome = (PartOutcome)r.ReadByte();
             var status = r.ReadInt16();
             var resolved = r.ReadBoolean();
@@ -181,22 +167,9 @@ public sealed class RoutingSerializer(ExtendedActorSystem system) : SerializerWi
         var unreported = ImmutableDictionary.CreateBuilder<string, JobResolution>(StringComparer.Ordinal);
         for (int i = 0, n = r.Read7BitEncodedInt(); i < n; i++)
         {
-            var u = new JobResolution(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean(), r.ReadString(), r.ReadString(), ReadTime(r));
+            var u = new JobResolution(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean(), r.ReadString(), r.ReadString(), r.ReadTime());
             unreported[u.JobId] = u;
         }
         return new SentPartsLedger(module, PartTable.Empty.With(parts), unreported.ToImmutable());
-    }
-
-    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
-    {
-        w.Write(t.UtcTicks);
-        w.Write((short)t.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        var offset = TimeSpan.FromMinutes(r.ReadInt16());
-        return new DateTimeOffset(ticks + offset.Ticks, offset);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Gateway.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 
 namespace Gateway.Routing.Incoming;
@@ -84,21 +85,18 @@ public sealed class IncomingSerializer(ExtendedActorSystem system) : SerializerW
         w.Write(RecordFormat);
         w.Write(k.DeliveryId);
         w.Write((byte)k.Reason);
-        WriteTime(w, k.KeptAt);
+        w.WriteTime(k.KeptAt);
         w.Write(k.Module);
         w.Write(k.Group);
-        WriteNullable(w, k.Sender);
-        w.Write(k.Timestamp is not null);
-        if (k.Timestamp is { } t) WriteTime(w, t);
-        WriteNullable(w, k.Text);
-        WriteNullable(w, k.PduHex);
+        w.WriteNullableString(k.Sender);
+        w.WriteOptionalTime(k.Timestamp);
+        w.WriteNullableString(k.Text);
+        w.WriteNullableString(k.PduHex);
         w.Write(k.RuleIndex is not null);
         if (k.RuleIndex is { } rule) w.Write7BitEncodedInt(rule);
-        WriteNullable(w, k.Problem);
+        w.WriteNullableString(k.Problem);
         w.Write7BitEncodedInt(k.Parts);
-        var missing = k.MissingParts.IsDefault ? [] : k.MissingParts;
-        w.Write7BitEncodedInt(missing.Length);
-        foreach (var m in missing) w.Write7BitEncodedInt(m);
+        w.Write7BitEncodedInts(k.MissingParts);
     }
 
     private static KeptSms ReadKept(BinaryReader r)
@@ -107,61 +105,21 @@ public sealed class IncomingSerializer(ExtendedActorSystem system) : SerializerW
         if (format != RecordFormat) throw new SerializationException($"unknown kept-SMS format {format}");
         var deliveryId = r.ReadString();
         var reason = (KeptReason)r.ReadByte();
-        var keptAt = ReadTime(r);
+        var keptAt = r.ReadTime();
         var module = r.ReadString();
         var group = r.ReadString();
-        var sender = ReadNullable(r);
-        DateTimeOffset? timestamp = r.ReadBoolean() ? ReadTime(r) : null;
-        var text = ReadNullable(r);
-        var pdu = ReadNullable(r);
+        var sender = r.ReadNullableString();
+        var timestamp = r.ReadOptionalTime();
+        var text = r.ReadNullableString();
+        var pdu = r.ReadNullableString();
         int? rule = r.ReadBoolean() ? r.Read7BitEncodedInt() : null;
-        var problem = ReadNullable(r);
+        var problem = r.ReadNullableString();
         var parts = r.Read7BitEncodedInt();
-        var missing = new int[Count(r)];
-        for (var i = 0; i < missing.Length; i++) missing[i] = r.Read7BitEncodedInt();
-        return new KeptSms(deliveryId, reason, keptAt, module, group, sender, timestamp, text, pdu, rule, problem, parts, [.. missing]);
+        var missing = r.Read7BitEncodedInts();
+        return new KeptSms(deliveryId, reason, keptAt, module, group, sender, timestamp, text, pdu, rule, problem, parts, missing);
     }
 
-    private static void WriteMany(BinaryWriter w, IReadOnlyCollection<KeptSms> records)
-    {
-        w.Write7BitEncodedInt(records.Count);
-        foreach (var k in records) WriteKept(w, k);
-    }
+    private static void WriteMany(BinaryWriter w, IReadOnlyCollection<KeptSms> records) => w.WriteList(records, WriteKept);
 
-    private static ImmutableArray<KeptSms> ReadMany(BinaryReader r)
-    {
-        var count = Count(r);
-        var builder = ImmutableArray.CreateBuilder<KeptSms>(count);
-        for (var i = 0; i < count; i++) builder.Add(ReadKept(r));
-        return builder.MoveToImmutable();
-    }
-
-    private static int Count(BinaryReader r)
-    {
-        var count = r.Read7BitEncodedInt();
-        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position)
-            throw new SerializationException($"incoming-ledger data claims {count} items but is shorter than that");
-        return count;
-    }
-
-    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
-    {
-        w.Write(t.UtcTicks);
-        w.Write((short)t.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        var offset = TimeSpan.FromMinutes(r.ReadInt16());
-        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(offset);
-    }
-
-    private static void WriteNullable(BinaryWriter w, string? s)
-    {
-        w.Write(s is not null);
-        if (s is not null) w.Write(s);
-    }
-
-    private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static ImmutableArray<KeptSms> ReadMany(BinaryReader r) => r.ReadList(ReadKept);
 }
