@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Accounts;
+using Gateway.Tests.Support;
 
 namespace Gateway.ClusterLoad;
 
@@ -15,10 +16,10 @@ public sealed partial class BenchCluster : IAsyncDisposable
     public const string Domain = "sms.example.net";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gw-bench-cluster-").FullName;
-    private readonly List<HostRun> _nodes = [];
+    private readonly List<HostProcess> _nodes = [];
     private readonly string _hash = PasswordHasher.Hash(Password, PasswordHasher.MinIterations);
 
-    public required HostRun Sim { get; init; }
+    public required HostProcess Sim { get; init; }
     public required IPEndPoint ControlEndpoint { get; init; }
     public required IReadOnlyList<(string Name, string Number, int Port)> Modems { get; init; }
     public required int ModemsPerNode { get; init; }
@@ -28,11 +29,11 @@ public sealed partial class BenchCluster : IAsyncDisposable
     public List<int> SmtpPorts { get; } = [];
     public List<int> Pop3Ports { get; } = [];
 
-    public IReadOnlyList<HostRun> Nodes => _nodes;
+    public IReadOnlyList<HostProcess> Nodes => _nodes;
 
     public static async Task<BenchCluster> StartAsync(ThrowawayPostgres pg, int nodes, int modemsPerNode, string latency, int users)
     {
-        var sim = HostRun.Start("modemsim", "--modems", (nodes * modemsPerNode).ToString(), "--port", "0", "--control-port", "0", "--latency", latency);
+        var sim = HostProcess.Start(["modemsim", "--modems", (nodes * modemsPerNode).ToString(), "--port", "0", "--control-port", "0", "--latency", latency]);
         var output = await sim.WaitForAsync("ready");
         var modems = ModemLine().Matches(output).Select(m => (m.Groups[1].Value, m.Groups[2].Value, int.Parse(m.Groups[3].Value))).ToList();
         var cluster = new BenchCluster
@@ -103,11 +104,11 @@ public sealed partial class BenchCluster : IAsyncDisposable
               modem { health-interval = 1h }
             }
             """);
-        var node = HostRun.Start("run", "--config", file);
+        var node = HostProcess.Start(["run", "--config", file]);
         if (i < _nodes.Count) _nodes[i] = node; else _nodes.Add(node);
         var output = await node.WaitForAsync("POP3 listening on");
         await node.WaitForAsync("SMTP listening on");
-        output = node.Output;
+        output = node.Stdout;
         var smtp = int.Parse(SmtpLine().Match(output).Groups[1].Value);
         var pop3 = int.Parse(Pop3Line().Match(output).Groups[1].Value);
         if (i < SmtpPorts.Count) { SmtpPorts[i] = smtp; Pop3Ports[i] = pop3; } else { SmtpPorts.Add(smtp); Pop3Ports.Add(pop3); }

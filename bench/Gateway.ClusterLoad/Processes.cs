@@ -2,59 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Gateway.Tests.Support;
 
 namespace Gateway.ClusterLoad;
 
-/// <summary>A Gateway.Host process (a node or modemsim) whose output is kept for waiting on lines.</summary>
-public sealed class HostRun : IAsyncDisposable
+/// <summary>Waiting on the Gateway.Host processes of the bench (the tests' <see cref="HostProcess"/>, linked in).</summary>
+public static class HostOutput
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
-    private HostRun(Process process)
+    /// <summary>Waits until <paramref name="text"/> is in the process's output; returns its output, or fails with it.</summary>
+    public static async Task<string> WaitForAsync(this HostProcess process, string text, double seconds = 120)
     {
-        _process = process;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    public string Output { get { lock (_output) return _output.ToString(); } }
-
-    public int Mark => Output.Length;
-
-    public static HostRun Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gateway.Host.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        return new HostRun(Process.Start(info)!);
-    }
-
-    public async Task<string> WaitForAsync(string text, int from = 0, double seconds = 120)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            var output = Output;
-            if (output.IndexOf(text, Math.Min(from, output.Length), StringComparison.Ordinal) >= 0) return output;
-            if (_process.HasExited) throw new InvalidOperationException($"exited before \"{text}\":\n{output}");
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"no \"{text}\" in {seconds}s:\n{Output}");
-    }
-
-    public void Kill9() => _process.Kill();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        if (await process.WaitForOutputAsync(text, TimeSpan.FromSeconds(seconds))) return process.Stdout;
+        var why = process.HasExited ? "it exited first" : $"not within {seconds} s";
+        throw new TimeoutException($"no \"{text}\" ({why}):\n{process.Stdout}{process.Stderr}");
     }
 }
 

@@ -109,7 +109,7 @@ async Task<int> Failover(int runs)
         }
         // Let the record be written (it is written after the send is confirmed).
         await Task.Delay(1000);
-        cluster.Nodes[0].Kill9();
+        cluster.Nodes[0].Signal(9);
         var killed = Stopwatch.StartNew();
         var tries = 0;
         while (killed.Elapsed < TimeSpan.FromSeconds(120))
