@@ -25,18 +25,9 @@ public sealed partial class QuickStartTests
     public async Task The_README_quick_start_sends_an_SMS_with_swaks_answers_it_with_the_phone_verb_and_fetches_the_answer_with_mpop()
     {
         var dir = Directory.CreateTempSubdirectory("gw-quickstart-").FullName;
-        var control = $"127.0.0.1:{TestEnvironment.FreePort()}";
-        var config = Path.Combine(dir, "node.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            include "{{TestEnvironment.RepoFile("hocon/gateway.conf")}}"
-            gateway {
-              storage.connection-string = "Data Source={{dir}}/gateway.db"
-              cluster.port = 0
-              mail.smtp.listen = [ { host = "127.0.0.1", port = 0 } ]
-              mail.pop3.listen = [ { host = "127.0.0.1", port = 0 } ]
-              virtual-network.control-port = {{control.Split(':')[1]}}
-            }
-            """);
+        var controlPort = TestEnvironment.FreePort();
+        var control = $"127.0.0.1:{controlPort}";
+        var config = await TestEnvironment.ShippedConfigAsync(dir, controlPort);
         await using var host = HostProcess.Start(["run", "--config", config], workingDirectory: dir);
         var (smtp, pop3) = await ListenersAsync(host);
         Assert.True(await host.WaitForOutputAsync("gsm-2 ready", Patience), host.Stdout);

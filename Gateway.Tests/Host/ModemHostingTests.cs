@@ -53,17 +53,7 @@ public class ModemHostingTests
         // The shipped file, with its fixed ports and data folder moved aside so the test binds nothing fixed.
         var dir = Directory.CreateTempSubdirectory("gw-default-").FullName;
         var controlPort = TestEnvironment.FreePort();
-        var config = Path.Combine(dir, "node.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            include "{{TestEnvironment.RepoFile("hocon/gateway.conf")}}"
-            gateway {
-              storage.connection-string = "Data Source={{dir}}/gateway.db"
-              cluster.port = 0
-              mail.smtp.listen = [ { host = "127.0.0.1", port = 0 } ]
-              mail.pop3.listen = [ { host = "127.0.0.1", port = 0 } ]
-              virtual-network.control-port = {{controlPort}}
-            }
-            """);
+        var config = await TestEnvironment.ShippedConfigAsync(dir, controlPort);
         await using var host = HostProcess.Start(["run", "--config", config], workingDirectory: dir);
         Assert.True(await host.WaitForOutputAsync("gsm-1 ready, registered", TimeSpan.FromSeconds(60)), host.Stdout + host.Stderr);
         Assert.True(await host.WaitForOutputAsync("gsm-2 ready, registered", TimeSpan.FromSeconds(60)), host.Stdout + host.Stderr);

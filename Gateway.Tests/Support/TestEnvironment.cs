@@ -24,4 +24,26 @@ public static class TestEnvironment
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Writes <c>node.conf</c> into <paramref name="dir"/>: the shipped <c>hocon/gateway.conf</c>, run as it
+    /// is, with its data folder moved into <paramref name="dir"/> and its fixed ports moved aside (SMTP,
+    /// POP3 and the cluster on ports the OS picks; the control line on <paramref name="controlPort"/>),
+    /// so a test binds nothing fixed. Returns the file's path.
+    /// </summary>
+    public static async Task<string> ShippedConfigAsync(string dir, int controlPort)
+    {
+        var config = Path.Combine(dir, "node.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            include "{{RepoFile("hocon/gateway.conf")}}"
+            gateway {
+              storage.connection-string = "Data Source={{dir}}/gateway.db"
+              cluster.port = 0
+              mail.smtp.listen = [ { host = "127.0.0.1", port = 0 } ]
+              mail.pop3.listen = [ { host = "127.0.0.1", port = 0 } ]
+              virtual-network.control-port = {{controlPort}}
+            }
+            """);
+        return config;
+    }
 }
