@@ -42,8 +42,8 @@ public sealed partial class BenchCluster : IAsyncDisposable
             ControlEndpoint = IPEndPoint.Parse(ControlLine().Match(output).Groups[1].Value),
             Modems = modems,
             ModemsPerNode = modemsPerNode,
-            ClusterPorts = Enumerable.Range(0, nodes).Select(_ => ThrowawayPostgres.FreePort()).ToArray(),
-            ConnectionString = await pg.CreateDatabaseAsync($"bench_{Guid.NewGuid():N}"[..20]),
+            ClusterPorts = Enumerable.Range(0, nodes).Select(_ => TestEnvironment.FreePort()).ToArray(),
+            ConnectionString = await pg.CreateDatabaseAsync(),
             Users = users,
         };
         try

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Gateway.ClusterLoad;
 using Gateway.RoutingLoad;
+using Gateway.Tests.Support;
 using MailKit.Net.Pop3;
 using MailKit.Security;
 
